@@ -1,0 +1,1 @@
+"""The `bounceguard` command line: one module per subcommand under `commands/`."""

@@ -1,0 +1,1 @@
+"""Each module here exposes `register(subparsers)`; adding a command is adding a file."""
