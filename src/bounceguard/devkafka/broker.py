@@ -8,6 +8,7 @@ its config, data, logs and pid file; `stop` only ever signals the pid it wrote i
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import shutil
 import signal
@@ -123,14 +124,21 @@ def ensure_jars(cfg: BrokerConfig, *, quiet: bool = True) -> Path:
     pom = libs.parent / "pom.xml"
     pom.write_text(resources.files("bounceguard.devkafka").joinpath("pom.xml").read_text())
     cmd = [
-        mvn, "-B", "-f", str(pom), "dependency:copy-dependencies",
-        f"-DoutputDirectory={libs}", "-DincludeScope=runtime", f"-Dkafka.version={cfg.version}",
+        mvn,
+        "-B",
+        "-f",
+        str(pom),
+        "dependency:copy-dependencies",
+        f"-DoutputDirectory={libs}",
+        "-DincludeScope=runtime",
+        f"-Dkafka.version={cfg.version}",
     ]
     if quiet:
         cmd.insert(1, "-q")
     proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if proc.returncode != 0:
-        raise BrokerError(f"Maven could not fetch Kafka {cfg.version}:\n{proc.stdout[-3000:]}{proc.stderr[-2000:]}")
+        output = proc.stdout[-3000:] + proc.stderr[-2000:]
+        raise BrokerError(f"Maven could not fetch Kafka {cfg.version}:\n{output}")
     if not any(libs.glob(f"kafka_2.13-{cfg.version}.jar")):
         raise BrokerError(f"Maven finished but kafka_2.13-{cfg.version}.jar is missing in {libs}")
     marker.write_text(cfg.version)
@@ -141,9 +149,17 @@ def _java_cmd(cfg: BrokerConfig, main_class: str, *args: str) -> list[str]:
     java = _which("java", "install a Java 17+ runtime (Debian: apt-get install openjdk-17-jre-headless)")
     log4j = resources.files("bounceguard.devkafka").joinpath("log4j2.properties")
     return [
-        java, f"-Xmx{cfg.heap}", "-Xms256m", "-XX:+UseG1GC", "-XX:TieredStopAtLevel=1",
-        f"-Dlog4j2.configurationFile=file:{log4j}", f"-Dkafka.logs.dir={cfg.log_dir}",
-        "-cp", f"{cfg.libs_dir}/*", main_class, *args,
+        java,
+        f"-Xmx{cfg.heap}",
+        "-Xms256m",
+        "-XX:+UseG1GC",
+        "-XX:TieredStopAtLevel=1",
+        f"-Dlog4j2.configurationFile=file:{log4j}",
+        f"-Dkafka.logs.dir={cfg.log_dir}",
+        "-cp",
+        f"{cfg.libs_dir}/*",
+        main_class,
+        *args,
     ]
 
 
@@ -169,8 +185,16 @@ def _format_storage(cfg: BrokerConfig) -> None:
         return
     cfg.data_dir.mkdir(parents=True, exist_ok=True)
     cluster_id = _kafka_uuid()
-    cmd = _java_cmd(cfg, "kafka.tools.StorageTool", "format", "-t", cluster_id,
-                    "-c", str(cfg.properties_file), "--ignore-formatted")
+    cmd = _java_cmd(
+        cfg,
+        "kafka.tools.StorageTool",
+        "format",
+        "-t",
+        cluster_id,
+        "-c",
+        str(cfg.properties_file),
+        "--ignore-formatted",
+    )
     proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         raise BrokerError(f"formatting KRaft storage failed:\n{proc.stdout}{proc.stderr}")
@@ -199,10 +223,8 @@ async def probe(bootstrap: str, timeout: float = 5.0) -> bool:
     except Exception:
         return False
     finally:
-        try:
+        with contextlib.suppress(Exception):
             await client.close()
-        except Exception:
-            pass
 
 
 def wait_ready(cfg: BrokerConfig, proc: subprocess.Popen[bytes] | None = None, timeout: float = 90.0) -> None:
@@ -218,7 +240,7 @@ def wait_ready(cfg: BrokerConfig, proc: subprocess.Popen[bytes] | None = None, t
         if asyncio.run(probe(cfg.bootstrap, timeout=3.0)):
             return
         time.sleep(0.3)
-    raise BrokerError(f"the broker did not answer on {cfg.bootstrap} within {timeout:.0f}s:\n{_log_tail(cfg)}")
+    raise BrokerError(f"no answer on {cfg.bootstrap} within {timeout:.0f}s:\n{_log_tail(cfg)}")
 
 
 def _log_tail(cfg: BrokerConfig, lines: int = 30) -> str:
@@ -247,7 +269,9 @@ def start(cfg: BrokerConfig, *, fresh: bool = False, wait: bool = True) -> int:
     out = open(cfg.log_dir / "broker.out", "ab")  # noqa: SIM115 - handed to the child
     proc = subprocess.Popen(
         _java_cmd(cfg, "kafka.Kafka", str(cfg.properties_file)),
-        stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+        stdout=out,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
         start_new_session=True,  # Ctrl-C in the caller's terminal must not kill it half-way
     )
     out.close()
@@ -287,10 +311,8 @@ def stop(cfg: BrokerConfig, timeout: float = 30.0) -> bool:
 
 def _reap(pid: int) -> None:
     """Collect the exit status when the broker is our own child (avoids a zombie)."""
-    try:
+    with contextlib.suppress(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)
-    except ChildProcessError:
-        pass
 
 
 def status(cfg: BrokerConfig) -> tuple[int | None, bool]:
