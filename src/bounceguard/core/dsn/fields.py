@@ -1,0 +1,96 @@
+"""What a format module extracts for one recipient, and the small parsers they share.
+
+Format modules only pull fields out of a bounce; the reason is decided later by the
+classifier, so a new MTA format never carries its own idea of what a 550 means.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    """What sort of report the entry is; only non-bounces are decided by structure."""
+
+    BOUNCE = "bounce"
+    DELIVERED = "delivered"  # RFC 3464 Action: delivered / relayed / expanded
+    FEEDBACK = "feedback"  # RFC 5965 ARF complaint report
+    AUTOREPLY = "autoreply"  # RFC 3834 auto-reply (vacation, out of office)
+
+
+@dataclass
+class Fields:
+    """One recipient's fields as a format module found them (strings, empty when absent)."""
+
+    recipient: str
+    action: str = ""
+    status: str = ""
+    reply_code: str = ""
+    diagnostic: str = ""
+    remote_mta: str = ""
+    kind: Kind = Kind.BOUNCE
+    feedback_type: str = ""
+    reason_hint: str = ""  # a reason stated by the report itself (e.g. a provider's bounce type)
+
+
+# RFC 5321 section 4.2: a reply code is 2yz..5yz; RFC 3463: class.subject.detail.
+STATUS_RE = re.compile(r"(?<![\d.])([245])\.(\d{1,3})\.(\d{1,3})(?![\d.]*\d)")
+REPLY_RE = re.compile(r"(?<![\d.\-])([245][0-5]\d)(?:[ \-]|$)(?!\d)")
+ADDRESS_RE = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.\-]{1,128}@[A-Za-z0-9\-]{1,63}(?:\.[A-Za-z0-9\-]{1,63})+")
+_BRACKETED_RE = re.compile(r"<([^<>\s]{1,320}@[^<>\s]{1,255})>")
+_NOT_RECIPIENTS = ("mailer-daemon@", "postmaster@", "mail-daemon@")
+
+
+def find_status(text: str) -> str:
+    match = STATUS_RE.search(text)
+    return ".".join(match.groups()) if match else ""
+
+
+_REPLY_BEFORE_STATUS = re.compile(r"(?<![\d.\-])([245][0-5]\d)[ \-]+\(?#?[245]\.\d{1,3}\.\d{1,3}(?!\d)")
+_REPLY_LEAD = re.compile(
+    r"(?:^|said:?|returned:?|reply:?|response:?|error:?|failed:?|\]:|\):|smtp;)\s*(?:\(\w+\)\s*)?"
+    r"([245][0-5]\d)(?:[ \-]|$)",
+    re.IGNORECASE,
+)
+
+
+def find_reply_code(text: str) -> str:
+    """The SMTP reply code in a diagnostic: the one before a status code, else one that opens
+    the reply (`said: 550 ...`), never an arbitrary three-digit number in the prose."""
+    match = _REPLY_BEFORE_STATUS.search(text) or _REPLY_LEAD.search(text)
+    return match.group(1) if match else ""
+
+
+def clean_address(value: str) -> str:
+    """An address from a header-ish value: `rfc822; <a@b>`, `"Name" <a@b>`, `a@b.` -> `a@b`."""
+    value = value.strip()
+    if ";" in value[:16]:
+        value = value.split(";", 1)[1].strip()
+    match = _BRACKETED_RE.search(value)
+    if match:
+        value = match.group(1)
+    else:
+        match = ADDRESS_RE.search(value)
+        if match:
+            value = match.group(0)
+    value = value.strip().strip("<>\"'()[],;:.").strip()
+    return value if "@" in value and len(value) <= 320 else ""
+
+
+def find_addresses(text: str) -> list[str]:
+    """Distinct addresses in order of appearance, mailer daemons left out."""
+    seen: list[str] = []
+    for match in ADDRESS_RE.finditer(text):
+        addr = match.group(0).strip(".-")
+        low = addr.lower()
+        if low.startswith(_NOT_RECIPIENTS) or low in (s.lower() for s in seen):
+            continue
+        seen.append(addr)
+    return seen
+
+
+def squeeze(text: str) -> str:
+    """Collapse whitespace so a multi-line diagnostic reads as one line."""
+    return " ".join(text.split())

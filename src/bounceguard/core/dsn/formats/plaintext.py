@@ -1,0 +1,80 @@
+"""Fallback for prose bounces no specific module claimed: addresses that open a line,
+else the X-Failed-Recipients header (Exim, Gmail) or the original recipient headers."""
+
+from __future__ import annotations
+
+from bounceguard.core.dsn.bouncemail import BounceMail, header_text
+from bounceguard.core.dsn.fields import (
+    Fields,
+    clean_address,
+    find_addresses,
+    find_reply_code,
+    find_status,
+    squeeze,
+)
+from bounceguard.core.dsn.formats.base import BounceFormat
+from bounceguard.core.dsn.textscan import diagnostic_near, line_addresses
+
+
+def _own_addresses(mail: BounceMail) -> set[str]:
+    """Addresses of the bounce itself and of the original sender: never the failed recipient."""
+    own = {a.lower() for a in find_addresses(mail.header("to") + " " + mail.header("from"))}
+    original = mail.original
+    if original is not None:
+        own.update(a.lower() for a in find_addresses(header_text(original.get("from"))))
+        own.update(a.lower() for a in find_addresses(header_text(original.get("return-path"))))
+    return own
+
+
+def candidates(mail: BounceMail) -> list[str]:
+    failed = [clean_address(a) for a in mail.header("x-failed-recipients").split(",")]
+    failed = [a for a in failed if a]
+    if failed:
+        return failed
+    own = _own_addresses(mail)
+    text = mail.bounce_text
+    found = [a for a in line_addresses(text) if a.lower() not in own]
+    if not found:
+        found = [a for a in find_addresses(text) if a.lower() not in own]
+    if not found:
+        for name in ("x-original-to", "original-recipient"):
+            addr = clean_address(mail.header(name))
+            if addr:
+                return [addr]
+        original = mail.original
+        if original is not None:
+            found = find_addresses(header_text(original.get("to")))[:1]
+    return found[:16]
+
+
+def fields_for(mail: BounceMail, recipient: str) -> Fields:
+    text = mail.bounce_text
+    diagnostic = diagnostic_near(text, recipient)
+    if not find_reply_code(diagnostic) and not find_status(diagnostic):
+        # the reason sits in the paragraph after the address list (Gmail, DragonFly)
+        diagnostic = squeeze(diagnostic + " " + _coded_lines(text))
+    return Fields(
+        recipient=recipient,
+        status=find_status(diagnostic),
+        reply_code=find_reply_code(diagnostic),
+        diagnostic=diagnostic.strip(),
+    )
+
+
+def _coded_lines(text: str) -> str:
+    """The lines of a report that carry an SMTP reply or status code."""
+    lines = [line.strip() for line in text.splitlines() if find_reply_code(line) or find_status(line)]
+    if lines:
+        return " ".join(lines[:6])
+    return squeeze(text)[:600]
+
+
+def _detect(mail: BounceMail) -> bool:
+    return True
+
+
+def _extract(mail: BounceMail) -> list[Fields]:
+    return [fields_for(mail, addr) for addr in candidates(mail)]
+
+
+FORMAT = BounceFormat(name="plaintext", detect=_detect, extract=_extract, order=900)

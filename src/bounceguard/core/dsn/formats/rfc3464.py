@@ -1,0 +1,112 @@
+"""RFC 3464 delivery-status reports: multipart/report with a message/delivery-status part.
+
+Most MTAs (Postfix, Sendmail, Exchange 2007+, Gmail's MX, Amazon SES...) send this shape,
+so the generic reader runs after the MTA-specific modules that need special reading.
+"""
+
+from __future__ import annotations
+
+from bounceguard.core.dsn.bouncemail import BounceMail, header_text
+from bounceguard.core.dsn.fields import Fields, Kind, clean_address, find_reply_code, find_status, squeeze
+from bounceguard.core.dsn.formats.base import BounceFormat
+from bounceguard.core.dsn.textscan import diagnostic_near
+
+_DELIVERED_ACTIONS = ("delivered", "relayed", "expanded")
+
+
+def dsn_blocks(text: str) -> tuple[dict[str, str], list[dict[str, str]]]:
+    """The per-message fields and one dict per recipient (RFC 3464 sections 2.2 and 2.3).
+
+    Read line by line rather than by blank-line blocks: real reports drop or add blank lines,
+    so a recipient starts at a (second) Final-Recipient/Original-Recipient field instead.
+    """
+    per_message: dict[str, str] = {}
+    recipients: list[dict[str, str]] = []
+    current: dict[str, str] | None = None
+    name = ""
+    block_break = False
+    for line in text.splitlines():
+        if not line.strip():
+            name = ""
+            block_break = True
+            continue
+        if line[0] in " \t":
+            if name:
+                target = current if current is not None else per_message
+                target[name] = target.get(name, "") + " " + line.strip()
+            continue
+        key, sep, value = line.partition(":")
+        if not sep or " " in key.strip():
+            name = ""
+            continue
+        name = key.strip().lower()
+        value = value.strip()
+        if name in ("final-recipient", "original-recipient", "x-actual-recipient"):
+            if current is None or name in current or (block_break and len(current) > 1):
+                current = {}
+                recipients.append(current)
+        elif current is None:
+            per_message.setdefault(name, value)
+            block_break = False
+            continue
+        block_break = False
+        current.setdefault(name, value)
+    return per_message, recipients
+
+
+def _after_type(value: str) -> str:
+    """`smtp; 550 ...` / `dns; mx.example.com` -> the part after the RFC 3464 type label."""
+    head, sep, rest = value.partition(";")
+    if sep and len(head) <= 16 and " " not in head.strip():
+        return rest.strip()
+    return value.strip()
+
+
+def fields_from_dsn(mail: BounceMail, text: str) -> list[Fields]:
+    per_message, blocks = dsn_blocks(text)
+    out: list[Fields] = []
+    for block in blocks:
+        recipient = clean_address(block.get("final-recipient", ""))
+        if not recipient:
+            recipient = clean_address(block.get("original-recipient", ""))
+        if not recipient:
+            recipient = clean_address(block.get("x-actual-recipient", ""))
+        if not recipient:
+            continue
+        action = block.get("action", "").strip().lower().split(" ")[0]
+        diagnostic = squeeze(_after_type(header_text(block.get("diagnostic-code", ""))))
+        status = find_status(block.get("status", ""))
+        if not diagnostic:
+            diagnostic = diagnostic_near(mail.bounce_text, recipient)
+        reply = find_reply_code(diagnostic) or find_reply_code(block.get("x-remote-smtp-reply", ""))
+        remote = _after_type(block.get("remote-mta", "")) or _after_type(
+            per_message.get("received-from-mta", "") if not block.get("remote-mta") else ""
+        )
+        kind = Kind.DELIVERED if action in _DELIVERED_ACTIONS else Kind.BOUNCE
+        out.append(
+            Fields(
+                recipient=recipient,
+                action=action,
+                status=status,
+                reply_code=reply,
+                diagnostic=diagnostic,
+                remote_mta=remote.strip("[] "),
+                kind=kind,
+            )
+        )
+    return out
+
+
+def _detect(mail: BounceMail) -> bool:
+    return mail.first("message/delivery-status") is not None
+
+
+def _extract(mail: BounceMail) -> list[Fields]:
+    out: list[Fields] = []
+    for part in mail.parts:
+        if part.content_type == "message/delivery-status":
+            out.extend(fields_from_dsn(mail, part.text()))
+    return out
+
+
+FORMAT = BounceFormat(name="RFC3464", detect=_detect, extract=_extract, order=500)

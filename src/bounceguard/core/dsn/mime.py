@@ -1,0 +1,163 @@
+"""A MIME tree built once per bounce, with the stdlib doing headers and transfer decoding.
+
+`email.message_from_bytes` runs its feed parser over every body line and managed about
+1,500 bounces/s on the corpus; parsing only each part's header block with
+`email.parser.HeaderParser` and cutting multipart bodies at their boundary lines
+(RFC 2046 section 5.1.1) is several times faster and gives the same tree for bounces.
+Header decoding, parameters and base64/quoted-printable stay with the stdlib.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from email.message import Message
+from email.parser import HeaderParser
+
+_HEADER_PARSER = HeaderParser()
+MAX_DEPTH = 8  # nested multiparts deeper than this are treated as opaque leaves
+MAX_PARTS = 256  # a bounce never needs more; caps work on hostile input
+
+
+@dataclass
+class Part:
+    """One MIME entity: its headers (a compat32 Message, body kept undecoded) and children."""
+
+    headers: Message
+    content_type: str
+    children: list[Part] = field(default_factory=list)
+    _text: str | None = None
+
+    @property
+    def raw_body(self) -> str:
+        payload = self.headers.get_payload()
+        return payload if isinstance(payload, str) else ""
+
+    def text(self) -> str:
+        """The body after transfer decoding, as text in its declared charset (lossy on errors)."""
+        if self._text is None:
+            self._text = decode_body(self.headers)
+        return self._text
+
+    def walk(self) -> list[Part]:
+        out: list[Part] = []
+        stack = [self]
+        while stack:
+            part = stack.pop()
+            out.append(part)
+            stack.extend(reversed(part.children))
+        return out
+
+
+def decode_body(msg: Message) -> str:
+    """Transfer-decode a leaf's body and turn it into text; unknown charsets fall back to latin-1."""
+    body = msg.get_payload()
+    if not isinstance(body, str):
+        return ""
+    cte = str(msg.get("content-transfer-encoding", "")).strip().lower()
+    try:
+        if cte in ("base64", "quoted-printable"):
+            data = msg.get_payload(decode=True)
+            raw = data if isinstance(data, bytes) else b""
+        elif body.isascii():
+            return body
+        else:
+            # 7bit/8bit: non-ASCII bytes came through the parser as surrogate escapes and are
+            # re-read in the declared charset below.
+            raw = body.encode("ascii", "surrogateescape")
+    except (UnicodeError, ValueError):
+        # a body that is already decoded text (a re-parsed base64 message/rfc822)
+        return body
+    charset = msg.get_content_charset() or "utf-8"
+    try:
+        return raw.decode(charset, "replace")
+    except (LookupError, ValueError):
+        return raw.decode("latin-1")
+
+
+def parse_headers(text: str) -> Message:
+    """Parse a header block (and keep the rest as an undecoded body)."""
+    return _HEADER_PARSER.parsestr(text, headersonly=True)
+
+
+def split_multipart(body: str, boundary: str) -> list[str]:
+    """Cut a multipart body into its parts at `--boundary` lines (RFC 2046 section 5.1.1).
+
+    A missing closing delimiter is tolerated: truncated bounces are common.
+    """
+    delimiter = "--" + boundary
+    parts: list[str] = []
+    start = -1
+    pos = 0
+    n = len(body)
+    while pos <= n:
+        idx = body.find(delimiter, pos)
+        if idx < 0:
+            break
+        # the delimiter must start a line
+        if idx > 0 and body[idx - 1] != "\n":
+            pos = idx + len(delimiter)
+            continue
+        after = idx + len(delimiter)
+        line_end = body.find("\n", after)
+        if line_end < 0:
+            line_end = n
+        if start >= 0:
+            end = idx - 1 if idx > 0 else idx
+            if end > start and body[end - 1] == "\r":
+                end -= 1
+            parts.append(body[start:end])
+        if body.startswith("--", after):
+            start = -1
+            break
+        start = line_end + 1
+        pos = line_end + 1
+        if len(parts) >= MAX_PARTS:
+            return parts
+    if start >= 0 and start <= n:
+        parts.append(body[start:])
+    return parts
+
+
+def unescape(value: str) -> str:
+    """Turn surrogate-escaped bytes (how the parser keeps non-ASCII) into text, UTF-8 first."""
+    if value.isascii():
+        return value
+    raw = value.encode("ascii", "surrogateescape")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
+
+
+def build_tree(text: str) -> Part:
+    """Parse a message into a Part tree.
+
+    `text` is the raw bytes decoded as ASCII with surrogate escapes, the same convention as
+    `email.parser.BytesParser`, so the stdlib can re-encode bodies for transfer decoding.
+    """
+    budget = [MAX_PARTS]
+    return _build(parse_headers(text), 0, budget)
+
+
+def _build(msg: Message, depth: int, budget: list[int]) -> Part:
+    ctype = msg.get_content_type()
+    part = Part(headers=msg, content_type=ctype)
+    budget[0] -= 1
+    if depth >= MAX_DEPTH or budget[0] <= 0:
+        return part
+    if ctype.startswith("multipart/"):
+        boundary = msg.get_boundary()
+        body = part.raw_body
+        if boundary and body:
+            for chunk in split_multipart(body, boundary):
+                if budget[0] <= 0:
+                    break
+                part.children.append(_build(parse_headers(chunk), depth + 1, budget))
+    elif ctype == "message/rfc822":
+        body = part.raw_body
+        cte = str(msg.get("content-transfer-encoding", "")).strip().lower()
+        if cte in ("base64", "quoted-printable"):
+            body = part.text()
+        if body.strip():
+            part.children.append(_build(parse_headers(body.lstrip("\r\n")), depth + 1, budget))
+    return part

@@ -1,0 +1,40 @@
+"""Receiver-specific readings: one module per receiving provider whose replies need it.
+
+Each module exposes `read(fields) -> tuple[Reason, str] | None` and `HOSTS`, a tuple of
+remote-MTA suffixes it applies to; a reading returns None when it has nothing special to say.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Callable
+from functools import cache
+from types import ModuleType
+
+from bounceguard.core.categories import Reason
+from bounceguard.core.dsn.fields import Fields
+
+Reading = Callable[[Fields], "tuple[Reason, str] | None"]
+
+
+@cache
+def _modules() -> tuple[ModuleType, ...]:
+    return tuple(
+        importlib.import_module(f"{__name__}.{info.name}")
+        for info in pkgutil.iter_modules(__path__)
+        if not info.name.startswith("_")
+    )
+
+
+def reason_for_receiver(fields: Fields) -> tuple[Reason, str] | None:
+    host = fields.remote_mta.lower().rstrip(".")
+    if not host:
+        return None
+    for module in _modules():
+        hosts: tuple[str, ...] = getattr(module, "HOSTS", ())
+        if any(host.endswith(suffix) for suffix in hosts):
+            result: tuple[Reason, str] | None = module.read(fields)
+            if result is not None:
+                return result
+    return None

@@ -1,0 +1,70 @@
+"""Reading plain-text bounce reports: who failed and the lines that say why.
+
+Shared by the format modules for MTAs that write prose instead of RFC 3464 fields
+(qmail, Exim, Yahoo, Gmail's older notices...).
+"""
+
+from __future__ import annotations
+
+import re
+
+from bounceguard.core.dsn.fields import ADDRESS_RE, find_addresses, squeeze
+
+_LEAD = re.compile(r"^[\s>*\-\"']*(?:rcpt to:\s*|to:\s*|recipient:\s*|address:\s*)?<?([^\s<>\"'(),;:]+@[^\s<>\"'(),;:]+)", re.I)
+MAX_LINES = 8
+
+
+def line_addresses(text: str) -> list[str]:
+    """Addresses that open a line: how most MTAs list the failed recipients."""
+    found: list[str] = []
+    lowered: set[str] = set()
+    for line in text.splitlines():
+        if "@" not in line:
+            continue
+        match = _LEAD.match(line)
+        if not match:
+            continue
+        addr = match.group(1).strip(".")
+        if not ADDRESS_RE.fullmatch(addr):
+            continue
+        low = addr.lower()
+        if low in lowered or low.startswith(("mailer-daemon@", "postmaster@")):
+            continue
+        lowered.add(low)
+        found.append(addr)
+    return found
+
+
+def diagnostic_near(text: str, address: str, max_lines: int = MAX_LINES) -> str:
+    """The text that follows `address` in a report, up to the next blank line.
+
+    When the address line itself carries nothing else, the next paragraph is taken: qmail
+    and Exim put the SMTP reply on the lines under the address.
+    """
+    if not text:
+        return ""
+    idx = text.lower().find(address.lower()) if address else -1
+    if idx < 0:
+        return ""
+    line_start = text.rfind("\n", 0, idx) + 1
+    lines = text[line_start:].splitlines()
+    first = lines[0] if lines else ""
+    rest = first[first.lower().find(address.lower()) + len(address) :].strip(" >:\t")
+    taken: list[str] = [rest] if rest else []
+    started = bool(rest)
+    for line in lines[1 : 1 + max_lines * 2]:
+        if not line.strip():
+            if started:
+                break
+            continue
+        if started and _LEAD.match(line) and not line.startswith((" ", "\t")) and taken:
+            break  # the next recipient
+        taken.append(line.strip())
+        started = True
+        if len(taken) >= max_lines:
+            break
+    return squeeze(" ".join(taken))
+
+
+def addresses_in(text: str) -> list[str]:
+    return find_addresses(text)
