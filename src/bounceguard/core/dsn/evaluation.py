@@ -11,6 +11,7 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from bounceguard.core.categories import Category
@@ -184,3 +185,9 @@ def format_report(report: EvalReport, show_disagreements: bool = True) -> str:
             mark = " [disputed]" if d.disputed else ""
             lines.append(f"  {d.file} {d.recipient} {d.field}: {d.label} -> {d.ours}{mark}  | {d.diagnostic[:160]}")
     return "\n".join(lines)
+
+
+def corpus_items(root: Path) -> list[tuple[dict[str, Any], bytes]]:
+    """Read `labels.jsonl` and the e-mails it names from a corpus directory."""
+    rows = [json.loads(line) for line in (root / "labels.jsonl").read_text("utf-8").splitlines() if line.strip()]
+    return [(row, (root / row["file"]).read_bytes()) for row in rows]

@@ -63,7 +63,7 @@ def decode_body(msg: Message) -> str:
         else:
             # 7bit/8bit: non-ASCII bytes came through the parser as surrogate escapes and are
             # re-read in the declared charset below.
-            raw = body.encode("ascii", "surrogateescape")
+            raw = body.encode("utf-8", "surrogateescape")
     except (UnicodeError, ValueError):
         # a body that is already decoded text (a re-parsed base64 message/rfc822)
         return body
@@ -122,7 +122,7 @@ def unescape(value: str) -> str:
     """Turn surrogate-escaped bytes (how the parser keeps non-ASCII) into text, UTF-8 first."""
     if value.isascii():
         return value
-    raw = value.encode("ascii", "surrogateescape")
+    raw = value.encode("utf-8", "surrogateescape")
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:

@@ -28,7 +28,7 @@ def line_addresses(text: str) -> list[str]:
         if not ADDRESS_RE.fullmatch(addr):
             continue
         low = addr.lower()
-        if low in lowered or low.startswith(("mailer-daemon@", "postmaster@")):
+        if low in lowered or low.startswith("mailer-daemon@"):
             continue
         lowered.add(low)
         found.append(addr)
@@ -49,6 +49,7 @@ def diagnostic_near(text: str, address: str, max_lines: int = MAX_LINES) -> str:
     line_start = text.rfind("\n", 0, idx) + 1
     lines = text[line_start:].splitlines()
     first = lines[0] if lines else ""
+    indent = _indent(first)
     rest = first[first.lower().find(address.lower()) + len(address) :].strip(" >:\t")
     taken: list[str] = [rest] if rest else []
     started = bool(rest)
@@ -57,13 +58,19 @@ def diagnostic_near(text: str, address: str, max_lines: int = MAX_LINES) -> str:
             if started:
                 break
             continue
-        if started and _LEAD.match(line) and not line.startswith((" ", "\t")) and taken:
-            break  # the next recipient
+        if started and taken and _indent(line) <= indent:
+            lead = _LEAD.match(line)
+            if lead and lead.group(1).lower() != address.lower():
+                break  # the next recipient, listed at the same depth
         taken.append(line.strip())
         started = True
         if len(taken) >= max_lines:
             break
     return squeeze(" ".join(taken))
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" \t"))
 
 
 def addresses_in(text: str) -> list[str]:
