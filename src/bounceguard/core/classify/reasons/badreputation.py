@@ -1,0 +1,19 @@
+"""badreputation: refused for the sending IP's or domain's poor reputation (block)."""
+
+from bounceguard.core.categories import Reason
+from bounceguard.core.classify.rule import ReasonRule
+
+RULE = ReasonRule(
+    reason=Reason.BADREPUTATION,
+    priority=67,
+    phrases=(
+        "reputation",  # Gmail "IP's reputation", Microsoft "sender reputation"
+        "poor reputation",
+        "low reputation",
+        "sender score",
+        "ts03",  # Yahoo/AOL "[TS03] All messages from x will be permanently deferred"
+        "tss04",  # Yahoo/AOL "[TSS04] Messages from x temporarily deferred due to user complaints"
+        "user complaints",
+        "sending ip has been temporarily rate limited due to ip reputation",  # Gmail
+    ),
+)

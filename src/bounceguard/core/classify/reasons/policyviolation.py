@@ -1,0 +1,19 @@
+"""policyviolation: refused under a policy of the receiving site (block)."""
+
+from bounceguard.core.categories import Reason
+from bounceguard.core.classify.rule import ReasonRule
+
+RULE = ReasonRule(
+    reason=Reason.POLICYVIOLATION,
+    priority=60,
+    phrases=(
+        "policy",  # Gmail "due to policy", Mimecast "Message rejected due to local policy"
+        "prohibited",  # various "prohibited attachment"
+        "attachment",  # Microsoft 365 "attachment type not allowed"
+        "not allowed by",
+        "restricted",
+        "banned",  # Amavis "BANNED"
+        "executable",  # attachment filters
+        "violat",  # "violates", "violation"
+    ),
+)

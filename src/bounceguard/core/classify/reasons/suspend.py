@@ -1,0 +1,30 @@
+"""suspend: the account exists but is disabled, suspended or inactive (soft)."""
+
+from bounceguard.core.categories import Reason
+from bounceguard.core.classify.rule import ReasonRule
+
+RULE = ReasonRule(
+    reason=Reason.SUSPEND,
+    priority=87,
+    phrases=(
+        "mailbox disabled",  # Gmail/Outlook "mailbox disabled, not accepting messages"
+        "account disabled",  # Gmail "The email account that you tried to reach is disabled"
+        "account is disabled",
+        "is disabled",
+        "has been disabled",  # Gmail
+        "account has been suspended",  # various
+        "is suspended",
+        "account suspended",
+        "mailbox is inactive",  # Yahoo/AOL inactive accounts
+        "inactive account",
+        "account is inactive",
+        "is not active",
+        "mailbox unavailable or access denied",
+        "account expired",
+        "blocked by owner",
+        "temporarily disabled",
+        "account is frozen",
+        "this account has been",  # Yandex "This account has been blocked/disabled"
+        "mailbox is frozen",
+    ),
+)
