@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from bounceguard.core.categories import Category, Reason
+from bounceguard.core.verify.models import VerificationResult
 
 DEFAULT_TENANT = "default"
 
@@ -261,4 +262,5 @@ TOPIC_MODELS: dict[str, type[BaseModel]] = {
     "trend": Trend,
     "alert": Alert,
     "dead-letter": DeadLetter,
+    "verification-result": VerificationResult,
 }

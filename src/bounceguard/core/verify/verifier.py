@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from bounceguard.core.addresses import InvalidTenant
-from bounceguard.core.models import DEFAULT_TENANT
 from bounceguard.core.verify.disposable import DisposableDomains
 from bounceguard.core.verify.domain import DomainAnswer, DomainResolver, DomainStatus, judge_domain
 from bounceguard.core.verify.lookups import DomainReputationLookup, SuppressionLookup
@@ -34,6 +33,9 @@ from bounceguard.core.verify.verdict import combine
 __all__ = ["VerifyContext", "verify_address", "verify_iter", "verify_many"]
 
 _T = TypeVar("_T")
+# Equal to core.models.DEFAULT_TENANT (a unit test holds them together); not imported
+# because core.models imports this package to list VerificationResult among its schemas.
+DEFAULT_TENANT = "default"
 _TENANT_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
 
 
