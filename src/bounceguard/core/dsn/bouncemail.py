@@ -6,6 +6,7 @@ pieces (the human-readable text, the returned original headers) are computed at 
 
 from __future__ import annotations
 
+import contextlib
 import re
 from email.header import decode_header, make_header
 from email.message import Message
@@ -41,9 +42,7 @@ _HEADER_BLOCK = re.compile(
     r"|MIME-Version|Content-Type|Reply-To|X-Mailer|X-Original-To|Delivered-To|ARC-Seal):[ \t]",
     re.MULTILINE,
 )
-_PASTED_HEADERS = re.compile(
-    r"^(?:Return-Path|Received|DKIM-Signature|X-Received|ARC-Seal):[ \t]", re.MULTILINE
-)
+_PASTED_HEADERS = re.compile(r"^(?:Return-Path|Received|DKIM-Signature|X-Received|ARC-Seal):[ \t]", re.MULTILINE)
 _TEXTUAL = ("text/plain", "text/html", "text/enriched")
 
 
@@ -53,10 +52,8 @@ def header_text(value: object) -> str:
         return ""
     text = str(value)
     if "=?" in text:
-        try:
+        with contextlib.suppress(ValueError, LookupError, UnicodeError, AssertionError):
             text = str(make_header(decode_header(text)))
-        except (ValueError, LookupError, UnicodeError, AssertionError):
-            pass
     return " ".join(unescape(text).split())
 
 

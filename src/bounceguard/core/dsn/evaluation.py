@@ -111,9 +111,9 @@ def _score(
         tally.parse_errors = 1
         report.disagreements.append(Disagreement(name, "", "error", "", str(exc)))
         return tally
-    for rec in got:
-        if rec.category is Category.BLOCK and rec.hardbounce:
-            report.block_marked_hard.append(f"{name} {rec.recipient} {rec.reason}")
+    for each in got:
+        if each.category is Category.BLOCK and each.hardbounce:
+            report.block_marked_hard.append(f"{name} {each.recipient} {each.reason}")
     remaining = list(got)
     for row in expected:
         rec = _take(remaining, str(row.get("recipient", "")))
@@ -145,8 +145,8 @@ def _score(
                 )
             )
     tally.extra = len(remaining)
-    for rec in remaining:
-        report.disagreements.append(Disagreement(name, rec.recipient, "extra", "", rec.reason.value))
+    for left in remaining:
+        report.disagreements.append(Disagreement(name, left.recipient, "extra", "", left.reason.value))
     return tally
 
 
@@ -161,9 +161,8 @@ def format_report(report: EvalReport, show_disagreements: bool = True) -> str:
     lines = [f"{'kind/module':<28} {'found':>9} {'reason':>8} {'hard':>8}"]
     for key, tally in sorted(report.by_module.items()):
         r = tally.rates()
-        lines.append(
-            f"{key:<28} {tally.found:>4}/{tally.expected:<4} {r['reason_agreement']:>8.1%} {r['hardsoft_agreement']:>8.1%}"
-        )
+        found = f"{tally.found:>4}/{tally.expected:<4}"
+        lines.append(f"{key:<28} {found} {r['reason_agreement']:>8.1%} {r['hardsoft_agreement']:>8.1%}")
     o = report.overall
     r = o.rates()
     lines += [

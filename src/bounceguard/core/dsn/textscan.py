@@ -10,7 +10,9 @@ import re
 
 from bounceguard.core.dsn.fields import ADDRESS_RE, find_addresses, squeeze
 
-_LEAD = re.compile(r"^[\s>*\-\"']*(?:rcpt to:\s*|to:\s*|recipient:\s*|address:\s*)?<?([^\s<>\"'(),;:]+@[^\s<>\"'(),;:]+)", re.I)
+_LEAD = re.compile(
+    r"^[\s>*\-\"']*(?:rcpt to:\s*|to:\s*|recipient:\s*|address:\s*)?<?([^\s<>\"'(),;:]+@[^\s<>\"'(),;:]+)", re.I
+)
 MAX_LINES = 8
 
 

@@ -1,0 +1,37 @@
+"""Accuracy floors against the labelled corpus: a regression lowers a number and fails here.
+
+Floors sit just under what the parser reaches; raise them when it improves.
+"""
+
+from __future__ import annotations
+
+import pytest
+from dsn_corpus import corpus_dir
+
+from bounceguard.core.dsn.evaluation import EvalReport, corpus_items, evaluate
+
+FLOORS = {
+    "recipients_found": 0.94,
+    "reason_agreement": 0.55,
+    "hardsoft_agreement": 0.84,
+}
+
+
+@pytest.fixture(scope="module")
+def report() -> EvalReport:
+    return evaluate(corpus_items(corpus_dir()))
+
+
+@pytest.mark.parametrize("metric", sorted(FLOORS))
+def test_floor(report: EvalReport, metric: str) -> None:
+    value = report.overall.rates()[metric]
+    assert value >= FLOORS[metric], f"{metric} fell to {value:.2%} (floor {FLOORS[metric]:.0%})"
+
+
+def test_no_block_reason_is_marked_hard(report: EvalReport) -> None:
+    # suppressing a recipient because the sender was blocked is the costliest mistake
+    assert report.block_marked_hard == []
+
+
+def test_every_email_is_scored(report: EvalReport) -> None:
+    assert report.overall.expected == 630
