@@ -33,6 +33,7 @@ class Fields:
     kind: Kind = Kind.BOUNCE
     feedback_type: str = ""
     reason_hint: str = ""  # a reason stated by the report itself (e.g. a provider's bounce type)
+    command: str = ""  # the SMTP command the failing reply answered: CONN, HELO, MAIL, RCPT, DATA
 
 
 # RFC 5321 section 4.2: a reply code is 2yz..5yz; RFC 3463: class.subject.detail.
@@ -41,6 +42,40 @@ REPLY_RE = re.compile(r"(?<![\d.\-])([245][0-5]\d)(?:[ \-]|$)(?!\d)")
 ADDRESS_RE = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.\-]{1,128}@[A-Za-z0-9\-]{1,63}(?:\.[A-Za-z0-9\-]{1,63})+")
 _BRACKETED_RE = re.compile(r"<([^<>\s]{1,320}@[^<>\s]{1,255})>")
 _NOT_RECIPIENTS = ("mailer-daemon@", "postmaster@", "mail-daemon@")
+
+
+# How MTAs say which command a reply answered: Postfix "(in reply to end of DATA command)",
+# Sendmail/Courier transcripts ">>> DATA", Exim "after RCPT TO:<...>" / "after end of data",
+# qmail "most progress was RCPT TO response", DragonFly "did not like our final DATA",
+# Yahoo "[RCPT_TO]", Exim "after initial connection".
+_COMMAND_RE = re.compile(
+    r"in reply to (?:end of )?(data|rcpt to|mail from|helo|ehlo|starttls)\b"
+    r"|>>> ?(data|rcpt to|mail from|helo|ehlo|starttls)\b"
+    r"|after (?:end of )?(data|rcpt to|mail from|helo|ehlo|initial connection|starttls)\b"
+    r"|most progress was (rcpt to|mail from|data)\b"
+    r"|did not like our (?:final )?(data|rcpt to|mail from|helo)\b"
+    r"|\[(rcpt_to|mail_from|data)\]",
+    re.IGNORECASE,
+)
+_COMMANDS = {"rcpt": "RCPT", "mail": "MAIL", "data": "DATA", "helo": "HELO", "ehlo": "HELO", "init": "CONN"}
+
+
+def find_command(text: str) -> str:
+    """The SMTP command a failure answered, as CONN/HELO/MAIL/RCPT/DATA, or ""."""
+    if ">>> " in text and "<<< " in text:
+        # a session transcript: the command is the last one sent before the first error reply
+        last = ""
+        for line in text.splitlines():
+            line = line.lstrip("> \t") if line.startswith(">>>>") else line.strip()
+            if line.startswith(">>> "):
+                last = line[4:]
+            elif line.startswith("<<< ") and line[4:5] in ("4", "5") and last:
+                return find_command(">>> " + last.split(":")[0])
+    match = _COMMAND_RE.search(text)
+    if not match:
+        return ""
+    word = next(g for g in match.groups() if g).lower()
+    return _COMMANDS.get(word[:4], word.upper())
 
 
 def find_status(text: str) -> str:

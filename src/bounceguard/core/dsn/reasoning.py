@@ -45,7 +45,38 @@ def decide(fields: Fields) -> Verdict:
         diagnostic=fields.diagnostic or None,
         remote_host=fields.remote_mta or None,
     )
+    context = _in_context(verdict.reason, fields, reply)
+    if context is not None:
+        reason, why = context
+        return Verdict(reason, category_of(reason), _hard(reason, fields.status, reply), f"{why}; {verdict.why}")
     return Verdict(verdict.reason, verdict.category, verdict.hardbounce, verdict.why)
+
+
+# Reasons that only say "something failed on the way": in a final report after temporary
+# failures they mean the sending MTA ran out of retries.
+_VAGUE = frozenset({Reason.UNDEFINED, Reason.ONHOLD})
+# What a refusal of the envelope sender (MAIL FROM) may be worded like; the recipient is fine.
+_SENDER_STAGE = frozenset(
+    {Reason.USERUNKNOWN, Reason.HOSTUNKNOWN, Reason.UNDEFINED, Reason.ONHOLD, Reason.SYSTEMERROR, Reason.NOTACCEPT}
+)
+
+
+def _in_context(reason: Reason, fields: Fields, reply: int | None) -> tuple[Reason, str] | None:
+    """Readings that need what only the report knows: the SMTP stage and whether it was final."""
+    if fields.command == "DATA" and reason is Reason.USERUNKNOWN and not fields.status.endswith(".1.1"):
+        # "user unknown" as an answer to DATA, without the X.1.1 code that would make it firm,
+        # comes from a content filter: the receiver took the recipient at RCPT time
+        return Reason.FILTERED, "user-unknown wording in reply to DATA"
+    if fields.command == "MAIL" and reason in _SENDER_STAGE:
+        return Reason.REJECTED, "refused at MAIL FROM: the sender, not the recipient"
+    if reason is Reason.NETWORKERROR and ("timed out" in fields.diagnostic or "timeout" in fields.diagnostic):
+        # connection timeouts are retried until the queue lifetime ends; a report about one
+        # is the sending MTA giving up (Postfix, Sendmail, Gmail "did not accept our requests")
+        return Reason.EXPIRED, "timed out until the sender gave up"
+    temporary = fields.status.startswith("4") or (not fields.status and reply is not None and 400 <= reply < 500)
+    if reason in _VAGUE and temporary and fields.action in ("failed", ""):
+        return Reason.EXPIRED, "temporary failure in a final report: retries ran out"
+    return None
 
 
 def _hard(reason: Reason, status: str, reply: int | None) -> bool:

@@ -8,6 +8,7 @@ from bounceguard.core.dsn.fields import (
     Fields,
     clean_address,
     find_addresses,
+    find_command,
     find_reply_code,
     find_status,
     squeeze,
@@ -53,8 +54,12 @@ def fields_for(mail: BounceMail, recipient: str) -> Fields:
     if not find_reply_code(diagnostic) and not find_status(diagnostic):
         # the reason sits in the paragraph after the address list (Gmail, DragonFly)
         diagnostic = squeeze(diagnostic + " " + _coded_lines(text))
+    command = find_command(diagnostic)
+    if not command:
+        command = find_command(text)
     return Fields(
         recipient=recipient,
+        command=command,
         status=find_status(diagnostic),
         reply_code=find_reply_code(diagnostic),
         diagnostic=diagnostic.strip(),

@@ -7,7 +7,7 @@ so the generic reader runs after the MTA-specific modules that need special read
 from __future__ import annotations
 
 from bounceguard.core.dsn.bouncemail import BounceMail, header_text
-from bounceguard.core.dsn.fields import Fields, Kind, clean_address, find_reply_code, find_status, squeeze
+from bounceguard.core.dsn.fields import Fields, Kind, clean_address, find_command, find_reply_code, find_status, squeeze
 from bounceguard.core.dsn.formats.base import BounceFormat
 from bounceguard.core.dsn.textscan import diagnostic_near
 
@@ -83,6 +83,9 @@ def fields_from_dsn(mail: BounceMail, text: str) -> list[Fields]:
             per_message.get("received-from-mta", "") if not block.get("remote-mta") else ""
         )
         kind = Kind.DELIVERED if action in _DELIVERED_ACTIONS else Kind.BOUNCE
+        command = find_command(diagnostic) or find_command(diagnostic_near(mail.bounce_text, recipient))
+        if not command and len(blocks) == 1:
+            command = find_command(mail.bounce_text)
         out.append(
             Fields(
                 recipient=recipient,
@@ -92,6 +95,7 @@ def fields_from_dsn(mail: BounceMail, text: str) -> list[Fields]:
                 diagnostic=diagnostic,
                 remote_mta=remote.strip("[] "),
                 kind=kind,
+                command=command,
             )
         )
     return out
