@@ -20,9 +20,13 @@ def line_addresses(text: str) -> list[str]:
     """Addresses that open a line: how most MTAs list the failed recipients."""
     found: list[str] = []
     lowered: set[str] = set()
+    previous = ""
     for line in text.splitlines():
+        follows, previous = previous, line
         if "@" not in line:
             continue
+        if follows.rstrip().lower().endswith(("expanded from", "(")):
+            continue  # Postfix "(expanded from\n<alias@...>)": the alias, not a recipient
         match = _LEAD.match(line)
         if not match:
             continue

@@ -6,6 +6,8 @@ so the generic reader runs after the MTA-specific modules that need special read
 
 from __future__ import annotations
 
+import re
+
 from bounceguard.core.dsn.bouncemail import BounceMail, header_text
 from bounceguard.core.dsn.fields import Fields, Kind, clean_address, find_command, find_reply_code, find_status, squeeze
 from bounceguard.core.dsn.formats.base import BounceFormat
@@ -101,8 +103,24 @@ def fields_from_dsn(mail: BounceMail, text: str) -> list[Fields]:
     return out
 
 
+# DSN fields pasted as text: forwarded bounces and MTAs that send the report as text/plain.
+_INLINE_START = re.compile(r"^(?:Reporting-MTA|Final-Recipient|Original-Recipient):", re.IGNORECASE | re.MULTILINE)
+_INLINE_END = re.compile(r"^(?:--|Received:|Return-Path:|Content-Type:)", re.IGNORECASE | re.MULTILINE)
+
+
+def _inline_report(mail: BounceMail) -> str:
+    text = mail.full_text
+    start = _INLINE_START.search(text)
+    if start is None or "final-recipient:" not in text[start.start() :].lower():
+        return ""
+    end = _INLINE_END.search(text, start.end())
+    return text[start.start() : end.start() if end else len(text)]
+
+
 def _detect(mail: BounceMail) -> bool:
-    return mail.first("message/delivery-status") is not None
+    if mail.first("message/delivery-status") is not None:
+        return True
+    return _INLINE_START.search(mail.full_text) is not None
 
 
 def _extract(mail: BounceMail) -> list[Fields]:
@@ -110,6 +128,10 @@ def _extract(mail: BounceMail) -> list[Fields]:
     for part in mail.parts:
         if part.content_type == "message/delivery-status":
             out.extend(fields_from_dsn(mail, part.text()))
+    if not out:
+        inline = _inline_report(mail)
+        if inline:
+            out.extend(fields_from_dsn(mail, inline))
     return out
 
 
