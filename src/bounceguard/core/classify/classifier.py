@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from bounceguard.core.categories import REASON_CATEGORY, Category, Reason
 from bounceguard.core.classify.errors import ClassifyInputError
-from bounceguard.core.classify.matcher import WordingMatcher, normalize
+from bounceguard.core.classify.matcher import GENERIC_PRIORITY, WordingMatcher, normalize
 from bounceguard.core.classify.reasons import load_rules
 from bounceguard.core.classify.reply import STATUS_RE, parse_reply
 from bounceguard.core.classify.reply_codes import reason_for_reply
@@ -29,6 +29,11 @@ CACHE_SIZE = 65536
 _STATUS_FULL = re.compile(r"[245]\.\d{1,3}\.\d{1,3}")
 # "... said: 550 5.1.1 ..." inside a longer diagnostic: a reply code right before a status.
 _CODE_BEFORE_STATUS = re.compile(r"(?<!\d)([245]\d\d)[ \-]+(?=[245]\.\d{1,3}\.\d{1,3})")
+# Text reasons that may soften a permanent recipient-unknown status (see _decide).
+_SOFTENING = frozenset({Reason.MAILBOXFULL, Reason.SUSPEND, Reason.TOOMANYCONN, Reason.SPEEDING})
+_DATA_COMMANDS = frozenset({"DATA", "BDAT", "END OF DATA"})
+# Exim "SMTP error from remote mail server after end of data", Postfix "(in reply to end of DATA command)".
+_AFTER_DATA = re.compile(r"after end of data|in reply to end of data command|after data\b")
 _SUPPRESS = frozenset({Category.HARD, Category.COMPLAINT, Category.UNSUBSCRIBE, Category.TRAP})
 
 _matcher = WordingMatcher(load_rules())
@@ -48,11 +53,16 @@ def classify(
     status: str | None = None,
     diagnostic: str | None = None,
     remote_host: str | None = None,
+    smtp_command: str | None = None,
 ) -> Classification:
     """Classify one outcome. Never raises on odd values (unknown codes, garbage text);
-    raises ClassifyInputError only for arguments of the wrong type."""
-    _check_types(reply_code, status, diagnostic, remote_host)
-    return _classify_cached(reply_code, status, diagnostic, remote_host)
+    raises ClassifyInputError only for arguments of the wrong type.
+
+    `smtp_command` is the command the receiver answered (RCPT, DATA, ...) when known:
+    a "user unknown" given only after DATA is a content filter, not a missing mailbox.
+    """
+    _check_types(reply_code, status, diagnostic, remote_host, smtp_command)
+    return _classify_cached(reply_code, status, diagnostic, remote_host, _command(smtp_command))
 
 
 def classify_reply(text: str, remote_host: str | None = None) -> Classification:
@@ -67,75 +77,102 @@ def classify_uncached(
     status: str | None = None,
     diagnostic: str | None = None,
     remote_host: str | None = None,
+    smtp_command: str | None = None,
 ) -> Classification:
     """`classify` without the result cache (for measuring and for tests of the cache)."""
-    _check_types(reply_code, status, diagnostic, remote_host)
-    return _decide(reply_code, status, diagnostic, remote_host)
+    _check_types(reply_code, status, diagnostic, remote_host, smtp_command)
+    return _decide(reply_code, status, diagnostic, remote_host, _command(smtp_command))
 
 
-def _check_types(reply_code: object, status: object, diagnostic: object, remote_host: object) -> None:
+def _command(smtp_command: str | None) -> str:
+    return smtp_command.strip().upper() if smtp_command else ""
+
+
+def _check_types(
+    reply_code: object, status: object, diagnostic: object, remote_host: object, smtp_command: object
+) -> None:
     if reply_code is not None and (not isinstance(reply_code, int) or isinstance(reply_code, bool)):
         raise ClassifyInputError(f"reply_code must be an int, not {type(reply_code).__name__}")
-    for name, value in (("status", status), ("diagnostic", diagnostic), ("remote_host", remote_host)):
+    for name, value in (
+        ("status", status),
+        ("diagnostic", diagnostic),
+        ("remote_host", remote_host),
+        ("smtp_command", smtp_command),
+    ):
         if value is not None and not isinstance(value, str):
             raise ClassifyInputError(f"{name} must be a str, not {type(value).__name__}")
 
 
 @lru_cache(maxsize=CACHE_SIZE)
 def _classify_cached(
-    reply_code: int | None, status: str | None, diagnostic: str | None, remote_host: str | None
+    reply_code: int | None, status: str | None, diagnostic: str | None, remote_host: str | None, command: str
 ) -> Classification:
-    return _decide(reply_code, status, diagnostic, remote_host)
+    return _decide(reply_code, status, diagnostic, remote_host, command)
 
 
 def _decide(
-    reply_code: int | None, status: str | None, diagnostic: str | None, remote_host: str | None
+    reply_code: int | None, status: str | None, diagnostic: str | None, remote_host: str | None, command: str
 ) -> Classification:
     code = reply_code if reply_code is not None and 200 <= reply_code <= 599 else None
     st = status.strip() if status else None
     if st is not None and _STATUS_FULL.fullmatch(st) is None:
         st = None
     text = diagnostic or ""
-    if text and (code is None or st is None):
+    if text:
         code, st, text = _codes_from_text(code, st, text)
 
     status_hit = reason_for_status(st) if st else None
-    reason: Reason
+    norm = normalize(text) if text else ""
+    text_hit = _matcher.match(norm) if norm else None
     if status_hit is not None and status_hit[1]:
         reason, why = status_hit[0], f"status {st}"
+        # A permanent "no such user" code whose text says the mailbox is full or the
+        # sender went too fast (GoDaddy sends 5.1.1 for its hourly recipient limit) is
+        # not proof the address is dead: the softer reading wins, never a block.
+        if text_hit is not None and REASON_CATEGORY[reason] is Category.HARD and text_hit.reason in _SOFTENING:
+            reason, why = text_hit.reason, f"text '{text_hit.evidence}' over status {st}"
+    elif text_hit is not None and (status_hit is None or text_hit.priority >= GENERIC_PRIORITY):
+        reason, why = text_hit.reason, f"text '{text_hit.evidence}' ({text_hit.reason.value})"
+    elif status_hit is not None:
+        reason, why = status_hit[0], f"status {st}"
     else:
-        text_hit = _matcher.match(normalize(text)) if text else None
-        if text_hit is not None:
-            reason, why = text_hit.reason, f"text '{text_hit.evidence}' ({text_hit.reason.value})"
-        elif status_hit is not None:
-            reason, why = status_hit[0], f"status {st}"
+        by_reply = reason_for_reply(code) if code is not None else None
+        if by_reply is not None:
+            reason, why = by_reply, f"reply {code}"
+        elif code is not None or st is not None:
+            reason = Reason.ONHOLD
+            why = f"no specific code or wording ({' '.join(str(x) for x in (code, st) if x)})"
         else:
-            by_reply = reason_for_reply(code) if code is not None else None
-            if by_reply is not None:
-                reason, why = by_reply, f"reply {code}"
-            elif code is not None or st is not None:
-                reason = Reason.ONHOLD
-                why = f"no specific code or wording ({' '.join(str(x) for x in (code, st) if x)})"
-            else:
-                reason, why = Reason.UNDEFINED, "no code and no known wording"
+            reason, why = Reason.UNDEFINED, "no code and no known wording"
+    if reason is Reason.USERUNKNOWN and (command in _DATA_COMMANDS or _AFTER_DATA.search(norm)):
+        # RFC 5321 checks recipients at RCPT; a refusal worded "user unknown" that comes
+        # only after the message was sent is a content/sender filter (Japanese carriers
+        # such as au/docomo answer their domain filter this way), so the address may be fine.
+        reason, why = Reason.FILTERED, f"{why}, after DATA"
     return _verdict(reason, _temporary(code, st), why)
 
 
 def _codes_from_text(code: int | None, st: str | None, text: str) -> tuple[int | None, str | None, str]:
-    """Fill missing codes from the text itself ("550 5.1.1 ...", "host said: 550 5.1.1 ...")."""
+    """Codes the receiver itself wrote in the text ("550 5.1.1 ...", "... said: 550 5.1.1 ...").
+
+    Missing codes are filled in; a specific status in the text also replaces a generic or
+    different `status`, because a DSN's Status field is the reporting MTA's summary
+    (often 5.0.0, or 4.4.7 when it gave up) while the text is what the receiver said.
+    """
     parsed = parse_reply(text)
     if parsed.reply_code is not None or parsed.status is not None:
         code = code if code is not None else parsed.reply_code
-        st = st if st is not None else parsed.status
+        text_status = parsed.status
         text = parsed.text
-    if st is None:
+    else:
         m = STATUS_RE.search(text)
-        if m is not None:
-            st = m.group(0)
-            if code is None:
-                cm = _CODE_BEFORE_STATUS.search(text, 0, m.start() + 1)
-                if cm is not None:
-                    code = int(cm.group(1))
+        text_status = m.group(0) if m is not None else None
+        if m is not None and code is None:
+            cm = _CODE_BEFORE_STATUS.search(text, 0, m.start() + 1)
+            if cm is not None:
+                code = int(cm.group(1))
+    if text_status is not None and text_status != st and (st is None or reason_for_status(text_status)):
+        st = text_status
     return code, st, text
 
 

@@ -7,6 +7,7 @@ the recorded positions (first word must end before the second starts).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -20,17 +21,25 @@ from bounceguard.core.classify.rule import ReasonRule
 MAX_TEXT = 2048
 # Phrases this short must be whole words.
 SHORT_TOKEN = 3
+# The words of a pair must be this close ("mailbox ... is full", not two sentences apart).
+PAIR_GAP = 40
+# Rules below this priority hold generic words ("rejected", "blocked"): a status code
+# that leans towards a reason outranks them.
+GENERIC_PRIORITY = 30
+# Continuation markers of multi-line replies folded into one line ("... 550-5.7.1 more text").
+_REPLY_MARKER = re.compile(r"(?<![\w.])[245]\d\d[ \-]#?(?:[245]\.\d{1,3}\.\d{1,3}(?!\S))?")
 
 
 @dataclass(frozen=True, slots=True)
 class TextMatch:
     reason: Reason
     evidence: str  # the phrase, or "first ... second"
+    priority: int
 
 
 def normalize(text: str) -> str:
     """Lower-case and collapse whitespace, the form the wording tables are written in."""
-    return " ".join(text[:MAX_TEXT].lower().split())
+    return " ".join(_REPLY_MARKER.sub(" ", text[:MAX_TEXT].lower()).split())
 
 
 class WordingMatcher:
@@ -64,6 +73,9 @@ class WordingMatcher:
             # Phrases match at the start of a word ("uce" is not in "reduce"); very short
             # tokens must also end a word ("rbl" is not "rblx").
             self._automaton.add_word(word, (wid, len(word), len(word) <= SHORT_TOKEN))
+        self._lengths = [0] * len(words)
+        for word, wid in words.items():
+            self._lengths[wid] = len(word)
         if words:
             self._automaton.make_automaton()
         self._empty = not words
@@ -72,8 +84,7 @@ class WordingMatcher:
         """The best reason for an already-normalized text, or None."""
         if self._empty or not normalized:
             return None
-        first_end: dict[int, int] = {}
-        last_start: dict[int, int] = {}
+        ends: dict[int, list[int]] = {}  # word id -> end index of every hit
         last = len(normalized) - 1
         for end, (wid, length, whole) in self._automaton.iter(normalized):
             start = end - length + 1
@@ -81,24 +92,38 @@ class WordingMatcher:
                 continue
             if whole and end < last and normalized[end + 1].isalnum():
                 continue
-            if wid not in first_end:
-                first_end[wid] = end
-            last_start[wid] = start
-        if not first_end:
+            hit = ends.get(wid)
+            if hit is None:
+                ends[wid] = [end]
+            else:
+                hit.append(end)
+        if not ends:
             return None
         excluded: set[int] = set()
         if self._exclude_hits:
-            for wid in first_end:
+            for wid in ends:
                 excluded.update(self._exclude_hits.get(wid, ()))
         best = len(self._rules)
         evidence = ""
-        for wid in first_end:
+        for wid in ends:
             for i, phrase in self._phrase_hits.get(wid, ()):
                 if i < best and i not in excluded:
                     best, evidence = i, phrase
             for i, a, pair in self._pair_hits.get(wid, ()):
-                if i < best and i not in excluded and a in first_end and first_end[a] < last_start[wid]:
+                if i < best and i not in excluded and a in ends and self._in_order(ends[a], ends[wid], wid):
                     best, evidence = i, pair
         if best == len(self._rules):
             return None
-        return TextMatch(self._rules[best].reason, evidence)
+        rule = self._rules[best]
+        return TextMatch(rule.reason, evidence, rule.priority)
+
+    def _in_order(self, first_ends: list[int], second_ends: list[int], second: int) -> bool:
+        """Some hit of the first word ends before, and at most PAIR_GAP characters before,
+        some hit of the second word starts."""
+        length = self._lengths[second]
+        for b_end in second_ends:
+            b_start = b_end - length + 1
+            for a_end in first_ends:
+                if a_end < b_start <= a_end + 1 + PAIR_GAP:
+                    return True
+        return False

@@ -22,13 +22,15 @@ STATUS_REASONS: dict[str, tuple[Reason, bool]] = {
     "1.3": (Reason.USERUNKNOWN, LEANING),  # bad destination mailbox address syntax
     "1.4": (Reason.USERUNKNOWN, LEANING),  # destination mailbox address ambiguous
     "1.6": (Reason.HASMOVED, FIRM),  # destination mailbox has moved, no forwarding address
-    "1.7": (Reason.REJECTED, LEANING),  # bad sender's mailbox address syntax
-    "1.8": (Reason.REJECTED, LEANING),  # bad sender's system address
-    "1.10": (Reason.NOTACCEPT, FIRM),  # recipient address has null MX (RFC 7505)
+    "1.7": (Reason.REJECTED, FIRM),  # bad sender's mailbox address syntax
+    "1.8": (Reason.REJECTED, FIRM),  # bad sender's system address
+    # Recipient address has null MX (RFC 7505); Microsoft 365 also sends 5.1.10 for
+    # "RecipientNotFound", so its text may refine it (both are hard).
+    "1.10": (Reason.NOTACCEPT, LEANING),
     # X.2.* mailbox (RFC 3463 3.3)
     "2.1": (Reason.SUSPEND, LEANING),  # mailbox disabled; Postfix sites also use it for unknown users
     "2.2": (Reason.MAILBOXFULL, FIRM),  # mailbox full
-    "2.3": (Reason.EXCEEDLIMIT, LEANING),  # message length exceeds administrative limit
+    "2.3": (Reason.EXCEEDLIMIT, FIRM),  # message length exceeds administrative limit
     "2.4": (Reason.SYSTEMERROR, LEANING),  # mailing list expansion problem
     # X.3.* mail system (RFC 3463 3.4)
     "3.1": (Reason.SYSTEMFULL, LEANING),  # mail system full
@@ -42,8 +44,10 @@ STATUS_REASONS: dict[str, tuple[Reason, bool]] = {
     "4.3": (Reason.NETWORKERROR, LEANING),  # directory server (DNS) failure
     "4.4": (Reason.NETWORKERROR, LEANING),  # unable to route (5.4.4 overridden below)
     "4.5": (Reason.SYSTEMERROR, LEANING),  # mail system congestion
-    "4.6": (Reason.SYSTEMERROR, LEANING),  # routing loop detected
-    "4.7": (Reason.EXPIRED, FIRM),  # delivery time expired
+    "4.6": (Reason.NETWORKERROR, LEANING),  # routing loop detected
+    # Delivery time expired: the reporting MTA gave up; the receiver's text, when it
+    # names a cause (Sendmail "Deferred: Connection refused"), says why.
+    "4.7": (Reason.EXPIRED, LEANING),
     # X.5.* protocol (RFC 3463 3.6)
     "5.1": (Reason.SYNTAXERROR, LEANING),  # invalid command
     "5.2": (Reason.SYNTAXERROR, LEANING),  # syntax error

@@ -9,8 +9,8 @@ RULE = ReasonRule(
     phrases=(
         "spf check failed",  # Postfix policy daemons
         "spf fail",
+        "bad spf",  # "550 Bad SPF records for [x]"
         "spf validation failed",
-        "spf record",  # Gmail "...SPF record..."
         "sender policy framework",  # Microsoft 365
         "dkim",  # Gmail "...not DKIM or SPF authenticated", Yahoo "DKIM"
         "dmarc",  # Gmail "DMARC policy", Yahoo/AOL "DMARC"
@@ -20,6 +20,7 @@ RULE = ReasonRule(
         "not authorized to send mail on behalf",  # Microsoft SPF wording
         "is not designated as permitted sender",  # Gmail SPF text
         "arc validation",  # RFC 8617
+        "does not have authentication information",  # Gmail 5.7.1 unauthenticated sender
         "sender id",  # Microsoft 365 Sender ID
     ),
 )

@@ -5,7 +5,7 @@ from bounceguard.core.classify.rule import ReasonRule
 
 RULE = ReasonRule(
     reason=Reason.BADREPUTATION,
-    priority=67,
+    priority=70,
     phrases=(
         "reputation",  # Gmail "IP's reputation", Microsoft "sender reputation"
         "poor reputation",

@@ -5,7 +5,7 @@ from bounceguard.core.classify.rule import ReasonRule
 
 RULE = ReasonRule(
     reason=Reason.EXPIRED,
-    priority=48,
+    priority=32,
     phrases=(
         "delivery time expired",  # RFC 3463 X.4.7 wording
         "message expired",  # Exchange "message expired"
@@ -23,6 +23,15 @@ RULE = ReasonRule(
         "expired after",
         "has been delayed",
         "deferred for too long",
+        "connection timed out",  # Postfix/Sendmail final bounce after retries timed out
+        "timed out",  # Gmail "did not accept our requests to connect ... timed out"
+        "did not accept our requests to connect",  # Gmail
+        "all hosts have been failing",  # Exim "all hosts have been failing for a long time"
+        "envelope expired",  # OpenSMTPD
+        "in the queue too long",  # qmail "this message has been in the queue too long"
+        "still undelivered",  # Sendmail "message still undelivered after 4 hours"
+        "delivery failed 20 attempts",  # IMail
+        "host not reachable",  # Zoho "Host not reachable"
         "message was not accepted for delivery within",
     ),
 )

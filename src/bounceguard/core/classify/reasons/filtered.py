@@ -21,6 +21,5 @@ RULE = ReasonRule(
         "only accepts mail from",
         "not on the whitelist",
         "not in the allowed list",
-        "delivery not authorized",  # RFC 3463 X.7.1 wording
     ),
 )

@@ -5,7 +5,7 @@ from bounceguard.core.classify.rule import ReasonRule
 
 RULE = ReasonRule(
     reason=Reason.HOSTUNKNOWN,
-    priority=86,
+    priority=91,
     phrases=(
         "host unknown",  # Sendmail "Host unknown (Name server: ...: host not found)"
         "host not found",  # Sendmail, Postfix "Host or domain name not found"
@@ -24,6 +24,14 @@ RULE = ReasonRule(
         "no route to host domain",  # various
         "resolver.adr.invalidsmtpaddress",  # Microsoft 365
         "host or domain name not found",  # Postfix
+        "domain is not reachable",  # Outlook.com "the domain is not reachable. Please check the domain"
+        "no such host",
+        "unrouteable address",  # Exim: no router could resolve the domain
     ),
-    pairs=(("domain", "not exist"),),
+    pairs=(
+        ("domain", "not exist"),
+        ("host", "not found"),  # DragonFly "DNS lookup failure: host x not found"
+    ),
+    # Postfix "Host not found, try again" is a temporary resolver failure (networkerror.py).
+    excludes=("not found, try again",),
 )

@@ -29,6 +29,7 @@ RULE = ReasonRule(
         "exceeding its mailbox quota",  # Outlook.com
         "not enough space",  # various
         "mailbox quota",
+        "mailbox exceeds allowed size",  # IMail "User mailbox exceeds allowed size"
     ),
     pairs=(
         ("mailbox", "full"),  # "mailbox ... is full", "mailbox quota full"

@@ -14,7 +14,6 @@ RULE = ReasonRule(
         "size exceeds",
         "exceeded google's message size limits",  # Gmail
         "message size limit",  # Microsoft 365 "message size exceeds fixed maximum"
-        "message length exceeds",  # RFC 3463 wording
         "mail size exceeds",
         "size limit exceeded",
         "exceeds size limit",
@@ -22,6 +21,7 @@ RULE = ReasonRule(
         "message exceeds maximum",
         "too big for system",  # RFC 3463 wording
         "maximum message size",
+        "line limit exceeded",  # Exim peer "500 Line limit exceeded"
     ),
     pairs=(("message", "too big"), ("size", "exceed")),
 )

@@ -8,13 +8,14 @@ RULE = ReasonRule(
     priority=44,
     phrases=(
         "name service error",  # Postfix "Name service error for name=... type=MX: Host not found, try again"
-        "host not found, try again",  # Postfix temporary DNS failure
+        "not found, try again",  # Postfix temporary DNS failure "Host not found, try again"
         "temporary failure in name resolution",
         "dns lookup",
         "dns error",
-        "connection timed out",  # Postfix, Sendmail
-        "timed out",
         "no route to host",
+        "host name lookup failure",  # Sendmail "Name server: x: host name lookup failure"
+        "network error",  # OpenSMTPD "Network error on destination MXs"
+        "unable to contact ldap",  # qmail-ldap
         "network is unreachable",
         "connection reset",
         "lost connection",  # Postfix "lost connection with x while ..."
@@ -25,6 +26,5 @@ RULE = ReasonRule(
         "routing loop",  # RFC 3463 X.4.6
         "mail loops back to myself",  # Postfix
         "loop detected",
-        "conversation with",  # Postfix "conversation with x timed out"
     ),
 )

@@ -22,5 +22,7 @@ RULE = ReasonRule(
         "sorry, that domain isn't in my list of allowed rcpthosts",  # qmail
         "isn't allowed to relay",
         "relay not allowed",
+        "no relaying",
+        "not configured to relay",  # Exchange "This system is not configured to relay mail"
     ),
 )

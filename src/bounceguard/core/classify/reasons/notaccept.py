@@ -16,5 +16,9 @@ RULE = ReasonRule(
         "mx points to localhost",  # Sendmail-style misconfigured MX
         "no mx record",  # various
         "no mx or a record",  # various
+        "no mx found",  # OpenSMTPD "No MX found for domain"
+        "couldn't find a mail exchanger",  # qmail "Sorry, I couldn't find a mail exchanger or IP address"
+        "indicated no smtp service",  # Exim "an MX or SRV record indicated no SMTP service"
+        "not accepting network messages",  # RFC 3463 X.3.2 wording
     ),
 )

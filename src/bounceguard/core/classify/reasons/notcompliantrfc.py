@@ -5,7 +5,7 @@ from bounceguard.core.classify.rule import ReasonRule
 
 RULE = ReasonRule(
     reason=Reason.NOTCOMPLIANTRFC,
-    priority=63,
+    priority=76,
     phrases=(
         "rfc 5322",  # Gmail "This message is not RFC 5322 compliant"
         "rfc5322",
@@ -16,6 +16,7 @@ RULE = ReasonRule(
         "multiple addresses in from",  # Gmail
         "multiple from",
         "missing from",
+        "multiple subject",  # Gmail "There are multiple Subject headers"
         "missing date",
         "message-id header",
     ),

@@ -15,5 +15,7 @@ RULE = ReasonRule(
         "banned",  # Amavis "BANNED"
         "executable",  # attachment filters
         "violat",  # "violates", "violation"
+        "content presents a potential",  # Gmail "its content presents a potential security issue"
+        "host network not allowed",  # Mimecast
     ),
 )

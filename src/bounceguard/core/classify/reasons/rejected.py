@@ -1,25 +1,28 @@
-"""rejected: the envelope sender (MAIL FROM) or its domain was refused (soft)."""
+"""rejected: the envelope sender (MAIL FROM) or its domain was refused (soft).
+
+Sender-specific wording outranks everything, since "Sender address rejected: ... User
+unknown" speaks of our sender, not of the recipient. Bare "rejected"/"refused" wording
+is in rejected_generic.py, below every specific family.
+"""
 
 from bounceguard.core.categories import Reason
 from bounceguard.core.classify.rule import ReasonRule
 
 RULE = ReasonRule(
     reason=Reason.REJECTED,
-    priority=26,
+    priority=94,
     phrases=(
         "sender address rejected",  # Postfix "Sender address rejected: Domain not found"
-        "sender rejected",  # various
+        "sender rejected",  # Cox, Spectrum "<x> sender rejected"
         "sender verify failed",  # Exim callout
-        "sender domain",  # "sender domain must exist"
         "sender unknown",
         "domain of sender address",  # Sendmail "Domain of sender address x does not exist"
+        "unroutable sender address",  # Exim
         "mail from rejected",
         "invalid sender",
         "sender denied",
-        "address rejected",  # generic, outranked by the specific families above
-        "rejected",  # generic refusal
-        "refused",
-        "denied",
-        "not accepted",
+        "purported responsible address",  # Courier Sender ID "can't determine Purported Responsible Address"
+        "you may not have permission to post",  # Google Groups
+        "email address is not verified",  # Amazon SES "Email address is not verified"
     ),
 )

@@ -24,5 +24,8 @@ RULE = ReasonRule(
         "does not have a ptr",  # Gmail
         "reverse mapping",  # Sendmail "reverse mapping does not match"
         "not resolve your hostname",
+        "unverifyable sending ip",  # sic, "service permits 2 unverifyable sending IPs"
+        "unverifiable sending ip",
+        "mismatches client ip",  # Outlook.com "domain [x] mismatches client ip"
     ),
 )

@@ -17,5 +17,7 @@ RULE = ReasonRule(
         "security policy",
         "sender is not allowed",
         "encryption required",
+        "unauthenticated senders",  # "Unauthenticated senders not allowed"
+        "smtp authentication",  # MessageLabs "Please turn on SMTP Authentication"
     ),
 )

@@ -13,6 +13,8 @@ RULE = ReasonRule(
         "bulk mail",  # various
         "message looks like spam",
         "content rejected",  # Mimecast, IronPort "message content rejected"
+        "spam classification",  # Google Groups "rejected due to spam classification"
+        "blacklisted url",  # URIBL-based body filters
         "blocked by content filter",
         "rejected by our content",
         "high probability of being spam",
@@ -22,5 +24,5 @@ RULE = ReasonRule(
         "uce",  # "UCE" Sendmail / Exim
     ),
     # DNS block list names: the listing, not the content, is the reason (see blocked.py).
-    excludes=("spamhaus", "spamcop"),
+    excludes=("spamhaus", "spamcop", "client host blocked", "ip blocked", "blocked ip"),
 )

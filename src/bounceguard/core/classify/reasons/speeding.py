@@ -15,7 +15,6 @@ RULE = ReasonRule(
         "too fast",
         "unusual rate",  # Gmail "unusual rate of unsolicited mail"
         "throttl",  # "throttled", "throttling"
-        "try again later",  # Gmail "421 4.7.0 Try again later, closing connection"
         "sending too much",
         "receiving mail at a rate",  # Gmail "receiving mail at a rate that prevents additional messages"
         "temporarily deferred",  # Yahoo/AOL "temporarily deferred"

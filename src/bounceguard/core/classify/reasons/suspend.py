@@ -26,5 +26,10 @@ RULE = ReasonRule(
         "account is frozen",
         "this account has been",  # Yandex "This account has been blocked/disabled"
         "mailbox is frozen",
+        "temporary locked",  # Amazon SES-relayed "User x temporary locked"
+        "account is locked",  # vpopmail "vdelivermail: account is locked"
+        "account is blocked",  # La Poste "The recipient account is blocked"
+        "disabled recipient",  # RFC 5248 X.7.13 wording echoed by Postfix sites
+        "disabled or discontinued",  # various webmail "This account has been disabled or discontinued"
     ),
 )

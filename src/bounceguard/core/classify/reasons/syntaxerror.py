@@ -14,5 +14,6 @@ RULE = ReasonRule(
         "bad sequence of commands",  # RFC 5321 503
         "unrecognized command",
         "invalid command",
+        "malformed address",  # Exim "malformed address: x may not follow y"
     ),
 )

@@ -12,13 +12,13 @@ RULE = ReasonRule(
         "internal error",
         "server error",
         "temporary local problem",  # Exim
-        "temporary failure",
+        "transaction failed",  # RFC 5321 554 wording; specific causes outrank it
+        "service currently unavailable",  # SurfControl
         "configuration error",
         "misconfigured",
         "server configuration",
         "mail server temporarily rejected",
         "service temporarily unavailable",
         "temporarily unavailable",
-        "unable to deliver",
     ),
 )

@@ -5,7 +5,7 @@ from bounceguard.core.classify.rule import ReasonRule
 
 RULE = ReasonRule(
     reason=Reason.SYSTEMFULL,
-    priority=54,
+    priority=59,
     phrases=(
         "insufficient system storage",  # RFC 5321 452 wording, Sendmail
         "mail system full",  # RFC 3463 X.3.1 wording
@@ -14,5 +14,6 @@ RULE = ReasonRule(
         "no space left on device",  # errno text via Exim/Postfix
         "file system full",
         "system storage",
+        "insufficient disk space",  # Sendmail "452 4.4.5 Insufficient disk space; try again later"
     ),
 )

@@ -5,7 +5,7 @@ from bounceguard.core.classify.rule import ReasonRule
 
 RULE = ReasonRule(
     reason=Reason.TOOMANYCONN,
-    priority=56,
+    priority=71,
     phrases=(
         "too many connections",  # Postfix "too many connections from"
         "too many concurrent",
@@ -15,5 +15,8 @@ RULE = ReasonRule(
         "too many simultaneous",
         "maximum number of connections",
         "too many open connections",
+        "connection rate limit",  # Postfix anvil "Connection rate limit exceeded"
+        "frequency limited",  # Tencent QQ "Ip frequency limited" / "Connection frequency limited"
+        "too many recipients this hour",  # GoDaddy "has sent to too many recipients this hour"
     ),
 )

@@ -19,8 +19,6 @@ RULE = ReasonRule(
         "user not found",  # Mail.ru, Zoho
         "mailbox not found",  # Exchange/Microsoft 365
         "mailbox unavailable",  # Yahoo/AOL "554 delivery error: dd This user doesn't have...", Sendmail 550
-        "does not exist",  # Gmail "The email account that you tried to reach does not exist"
-        "doesn't exist",  # Gmail-style wording
         "doesn't have a",  # Yahoo/AOL "This user doesn't have a yahoo.com account"
         "address rejected: user unknown",  # Postfix "Recipient address rejected: User unknown in ..."
         "resolver.adr.recipientnotfound",  # Microsoft 365 / Exchange NDR code
@@ -35,7 +33,6 @@ RULE = ReasonRule(
         "user doesn't exist",  # Mail.ru
         "no such person",  # Sendmail variants
         "unknown local part",  # Exim
-        "unrouteable address",  # Exim
         "address unknown",  # various
         "not a valid mailbox",  # various
         "undeliverable address",  # various
@@ -46,10 +43,20 @@ RULE = ReasonRule(
         "recipient address rejected: unknown",  # Postfix "Recipient address rejected: unknown user"
         "invalid address",  # Mimecast, Barracuda
         "bad destination mailbox address",  # RFC 3463 wording echoed by many MTAs
+        "recipient address rejected: access denied",  # Microsoft 365 directory-based edge blocking (5.4.1)
+        "address couldn't be found",  # Gmail "the address couldn't be found. Check for typos"
+        "not listed in domino directory",  # HCL Domino
+        "not listed in public name & address book",  # Lotus Notes
+        "user not exist",  # McAfee appliances "User not exist"
+        "no valid recipients",  # Verizon MMS gateway
+        "please check if address is correct",  # Trend Micro InterScan
     ),
     pairs=(
         ("user", "unknown"),  # "User xx@yy unknown"
         ("mailbox", "not exist"),  # "mailbox xx does not exist"
+        ("account", "does not exist"),  # Gmail "The email account that you tried to reach does not exist"
+        ("user", "does not exist"),
+        ("user", "doesn't exist"),
         ("recipient", "does not exist"),
         ("address", "does not exist"),
         ("no such", "user"),
