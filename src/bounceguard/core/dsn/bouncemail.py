@@ -27,6 +27,8 @@ _ORIGINAL_MARKERS = re.compile(
     r"|-+ ?the header of the original message"
     r"|-+ ?message header follows"
     r"|message headers follow"
+    r"|original message follows"  # IMail
+    r"|original mail as follows"  # fml
     r"|original message headers"
     r"|-+ ?copy of the message"
     r"|-+ ?forwarded message"
@@ -120,6 +122,9 @@ class BounceMail:
 
     def _collect(self, part: Part, chunks: list[str]) -> None:
         ctype = part.content_type
+        if ctype.startswith("multipart/") and not part.children:
+            chunks.append(part.text())  # no usable boundary: read the body as one text
+            return
         if ctype.startswith("multipart/"):
             alternative = ctype == "multipart/alternative"
             for child in part.children:

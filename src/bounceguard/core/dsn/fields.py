@@ -110,8 +110,14 @@ def clean_address(value: str) -> str:
         match = ADDRESS_RE.search(value)
         if match:
             value = match.group(0)
-    value = value.strip().strip("<>\"'()[],;:.").strip()
-    return value if "@" in value and len(value) <= 320 else ""
+    if value.startswith("@") and ":" in value:
+        value = value.rsplit(":", 1)[1]  # RFC 5321 source route "@relay:user@host"
+    quoted = value.lstrip("<").startswith('"') and '"@' in value
+    value = value.strip().strip("<>'()[],;:.").strip()
+    if not quoted:
+        value = value.strip('"')
+    local, at, domain = value.rpartition("@")
+    return value if at and local and domain and len(value) <= 320 else ""
 
 
 def find_addresses(text: str) -> list[str]:

@@ -154,6 +154,15 @@ def unescape(value: str) -> str:
         return raw.decode("latin-1")
 
 
+def _guess_boundary(body: str) -> str | None:
+    """The boundary of a multipart whose parameter is lost (an unfolded `boundary=` line,
+    seen from Verizon and Apache James) or wrong: the first `--token` line of the body."""
+    for line in body.splitlines()[:200]:
+        if line.startswith("--") and len(line) > 3 and " " not in line.strip():
+            return line.strip()[2:]
+    return None
+
+
 def build_tree(text: str) -> Part:
     """Parse a message into a Part tree.
 
@@ -173,6 +182,8 @@ def _build(msg: Message, depth: int, budget: list[int]) -> Part:
     if ctype.startswith("multipart/"):
         boundary = msg.get_boundary()
         body = part.raw_body
+        if body and (not boundary or "--" + boundary not in body):
+            boundary = _guess_boundary(body)
         if boundary and body:
             for chunk in split_multipart(body, boundary):
                 if budget[0] <= 0:

@@ -10,8 +10,12 @@ import re
 
 from bounceguard.core.dsn.fields import ADDRESS_RE, find_addresses, squeeze
 
+# An address opening a line, optionally after "RCPT TO:"-like labels or a Sendmail
+# transcript's reply code ("554 <a@example.org>... Host unknown").
 _LEAD = re.compile(
-    r"^[\s>*\-\"']*(?:rcpt to:\s*|to:\s*|recipient:\s*|address:\s*)?<?([^\s<>\"'(),;:]+@[^\s<>\"'(),;:]+)", re.I
+    r"^[\s>*\-\"']*(?:[245]\d\d[ \-]+)?(?:rcpt to:\s*|to:\s*|recipient:\s*|address:\s*)?"
+    r"<?([^\s<>\"'(),;:]+@[^\s<>\"'(),;:]+)",
+    re.I,
 )
 MAX_LINES = 8
 
@@ -64,6 +68,8 @@ def diagnostic_near(text: str, address: str, max_lines: int = MAX_LINES) -> str:
             if started:
                 break
             continue
+        if rest and _indent(line) <= indent:
+            break  # the address line said it all; only deeper-indented lines continue it
         if started and taken and _indent(line) <= indent:
             lead = _LEAD.match(line)
             if lead and lead.group(1).lower() != address.lower():

@@ -28,13 +28,16 @@ def _own_addresses(mail: BounceMail) -> set[str]:
 
 
 def candidates(mail: BounceMail) -> list[str]:
+    own = _own_addresses(mail)
+    text = mail.bounce_text
+    found = [a for a in line_addresses(text) if a.lower() not in own]
+    if found:
+        return found[:16]
+    # Exim and Gmail name the failed addresses in a header as well
     failed = [clean_address(a) for a in mail.header("x-failed-recipients").split(",")]
     failed = [a for a in failed if a]
     if failed:
         return failed
-    own = _own_addresses(mail)
-    text = mail.bounce_text
-    found = [a for a in line_addresses(text) if a.lower() not in own]
     if not found:
         found = [a for a in find_addresses(text) if a.lower() not in own]
     if not found:
