@@ -42,15 +42,15 @@ def parse_nameserver(value: str, default_port: int = 53) -> tuple[str, int]:
     import ipaddress
 
     text = value.strip()
-    host, port_text = text, ""
+    host, port_text = text, None
     if text.startswith("["):
         host, _, rest = text[1:].partition("]")
-        port_text = rest[1:] if rest.startswith(":") else rest
+        port_text = rest[1:] if rest.startswith(":") else (rest or None)
     elif text.count(":") == 1:
         host, _, port_text = text.partition(":")
     try:
         ipaddress.ip_address(host)
-        port = int(port_text) if port_text else default_port
+        port = int(port_text) if port_text is not None else default_port
     except ValueError:
         raise InvalidNameserver(f"invalid nameserver {value!r}: expected IP, IP:PORT or [IPv6]:PORT") from None
     if not 0 < port < 65536:
