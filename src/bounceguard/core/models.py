@@ -75,6 +75,11 @@ class Classification(_Model):
     why: ShortText = Field(description="Which signal decided: status code, reply code or wording.")
 
 
+class SuppressionAction(StrEnum):
+    SUPPRESS = "suppress"
+    UNSUPPRESS = "unsuppress"
+
+
 class BounceEvent(_Model):
     """A normalized, classified delivery event (bounceguard.events, key tenant/address)."""
 
@@ -100,11 +105,10 @@ class BounceEvent(_Model):
     why: ShortText = ""
     first_attempt_at: AwareDatetime | None = Field(
         default=None, description="When the message was first tried, for retry give-up.")
-
-
-class SuppressionAction(StrEnum):
-    SUPPRESS = "suppress"
-    UNSUPPRESS = "unsuppress"
+    manual_action: SuppressionAction | None = Field(
+        default=None, description="Set on a manual suppress/unsuppress made through the API.")
+    actor: ShortText | None = Field(default=None, description="Who made a manual change.")
+    note: Text | None = None
 
 
 class Evidence(_Model):

@@ -99,6 +99,9 @@ def server_properties(cfg: BrokerConfig) -> str:
         "num.network.threads": "2",
         "num.io.threads": "2",
         "log.cleaner.enable": "true",
+        # Topics are created explicitly with their partition counts; an auto-created one would
+        # silently get a single partition.
+        "auto.create.topics.enable": "false",
         # Retention checks every 10 s so tests of retention-driven recovery do not wait minutes.
         "log.retention.check.interval.ms": "10000",
     }

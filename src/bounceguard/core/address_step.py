@@ -1,0 +1,107 @@
+"""One step of the per-address state machine, as the stream runs it.
+
+Wraps the suppression policy (`suppression_policy.decide` / `manual_change`) with the two
+things the stream needs beside it: whether the event is a new *attempt* for rate
+denominators (once per message, so retries and later bounces of the same message do not
+inflate it), and the trend inputs it feeds per mailbox and per segment.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from bounceguard.core.address_history import AddressHistory
+from bounceguard.core.models import BounceEvent, Outcome, RetryAdvice, Scope, Suppression
+from bounceguard.core.suppression_policy import Decision, Effect, PolicyConfig, decide, manual_change
+
+# Outcomes that are an attempt to deliver a message (a send); complaints etc. are not.
+_ATTEMPT_OUTCOMES = frozenset({Outcome.SENT, Outcome.DELIVERED, Outcome.DEFERRED, Outcome.BOUNCED})
+_MAX_ATTEMPTED = 32
+
+
+class AddressRecord(BaseModel):
+    """The table value: the policy's history plus recent message digests counted as attempts."""
+
+    model_config = ConfigDict(frozen=True)
+
+    history: AddressHistory
+    attempted: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class StepResult:
+    record: AddressRecord
+    decision: Decision
+    counts_as_attempt: bool
+
+    @property
+    def duplicate(self) -> bool:
+        return self.decision.effect is Effect.DUPLICATE
+
+    @property
+    def suppression(self) -> Suppression | None:
+        return self.decision.suppression
+
+    @property
+    def retry(self) -> RetryAdvice | None:
+        return self.decision.retry
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+
+
+def step(
+    record: AddressRecord | None,
+    event: BounceEvent,
+    config: PolicyConfig,
+    *,
+    domain_last_delivery: datetime | None = None,
+) -> StepResult:
+    history = record.history if record is not None else None
+    if event.manual_action is not None:
+        decision = manual_change(
+            history,
+            tenant=event.tenant,
+            address=event.recipient,
+            action=event.manual_action,
+            actor=event.actor or "unknown",
+            note=event.note,
+            at=event.occurred_at,
+            event_id=event.event_id,
+            config=config,
+        )
+    else:
+        decision = decide(history, event, config, domain_last_delivery)
+    attempted = record.attempted if record is not None else ()
+    counts = False
+    if decision.effect is not Effect.DUPLICATE and event.manual_action is None and event.outcome in _ATTEMPT_OUTCOMES:
+        message = _digest(event.message_id or event.event_id)
+        if message not in attempted:
+            counts = True
+            attempted = (*attempted, message)[-_MAX_ATTEMPTED:]
+    return StepResult(AddressRecord(history=decision.history, attempted=attempted), decision, counts)
+
+
+def trend_inputs(event: BounceEvent, result: StepResult) -> list[tuple[str, dict[str, Any]]]:
+    """(repartition key, payload) per scope the event belongs to; nothing for manual changes or echoes."""
+    if result.duplicate or event.manual_action is not None or event.outcome is Outcome.SUPPRESSED:
+        return []
+    base = {
+        "tenant": event.tenant,
+        "occurred_at": event.occurred_at.isoformat(),
+        "category": event.category.value,
+        "reason": event.reason.value,
+        "attempt": result.counts_as_attempt,
+        "delivered": event.outcome is Outcome.DELIVERED,
+    }
+    out = []
+    for scope, name in ((Scope.MAILBOX, event.mailbox), (Scope.SEGMENT, event.segment)):
+        if name:
+            out.append((f"{scope.value}/{event.tenant}/{name}", {**base, "scope": scope.value, "key": name}))
+    return out

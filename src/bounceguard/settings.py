@@ -1,0 +1,62 @@
+"""Worker configuration, read from environment variables prefixed `BOUNCEGUARD_`.
+
+Nested groups use a double underscore: `BOUNCEGUARD_POLICY__SOFT_THRESHOLD=4`.
+README's configuration table lists every field; `bounceguard config` prints the effective values.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bounceguard.core.suppression_policy import PolicyConfig
+from bounceguard.core.trends import TrendConfig
+from bounceguard.edges.metrics import MetricsConfig
+
+TOPIC_NAMES = (
+    "send-results",
+    "webhooks",
+    "dsn",
+    "events",
+    "suppressions",
+    "retries",
+    "trends",
+    "alerts",
+    "deadletter",
+)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="BOUNCEGUARD_", env_nested_delimiter="__", extra="ignore")
+
+    app_id: str = Field(default="bounceguard", description="Faust app id: consumer group and changelog prefix.")
+    kafka_bootstrap_servers: str = Field(default="127.0.0.1:19092", description="Comma-separated host:port list.")
+    topic_prefix: str = Field(default="bounceguard.", description="Prefix of every topic name.")
+    partitions: int = Field(default=4, ge=1, description="Partitions of the topics the worker creates.")
+    replication_factor: int = Field(default=1, ge=1)
+    store: str = Field(default="rocksdb://", description="Table store: rocksdb:// (production) or memory://.")
+    data_dir: Path = Field(default=Path("var/worker"), description="Faust data dir (RocksDB tables).")
+    web_host: str = Field(default="127.0.0.1", description="Bind address of the worker's web server.")
+    web_port: int = Field(default=6066, description="Port of /metrics, /healthz, /readyz and the API.")
+    processing_guarantee: Literal["at_least_once", "exactly_once"] = "at_least_once"
+    default_tenant: str = "default"
+    max_message_bytes: int = Field(default=10 * 1024 * 1024, description="Larger inputs are dead-lettered.")
+    trend_emit_interval: float = Field(default=5.0, gt=0, description="Seconds between trend snapshots.")
+    api_tokens: str = Field(
+        default="", description="Bearer tokens for the HTTP API: 'token:tenant,token2:*' (* = every tenant)."
+    )
+    log_level: str = "info"
+    policy: PolicyConfig = Field(default_factory=PolicyConfig, description="Suppression and retry policy.")
+    trends: TrendConfig = Field(default_factory=TrendConfig, description="Windows, thresholds, significance.")
+    metrics: MetricsConfig = Field(default_factory=MetricsConfig, description="Label cardinality limits.")
+
+    def topic(self, name: str) -> str:
+        return f"{self.topic_prefix}{name}"
+
+    @cached_property
+    def broker_url(self) -> str:
+        return ",".join(f"kafka://{h.strip()}" for h in self.kafka_bootstrap_servers.split(",") if h.strip())

@@ -1,0 +1,1 @@
+"""The Faust layer: topics, agents, tables and web views. Thin glue around `bounceguard.core`."""

@@ -1,0 +1,98 @@
+"""Per-address state: the events topic (key tenant/address) drives the suppression policy.
+
+The table value is the AddressHistory JSON; the policy itself is the pure
+`bounceguard.core.address_step.step`. Each accepted event is forwarded, once per scope, to the
+trend repartition topic so rates are computed per mailbox and per segment.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+import orjson
+from pydantic import ValidationError
+
+from bounceguard.core.address_step import AddressRecord, StepResult, step, trend_inputs
+from bounceguard.core.addresses import domain_of
+from bounceguard.core.categories import Category
+from bounceguard.core.models import BounceEvent, Outcome, utcnow
+from bounceguard.edges import metrics
+from bounceguard.stream.app import Pipeline
+from bounceguard.stream.intake_agents import send_dead_letter
+
+log = logging.getLogger(__name__)
+
+# A domain's last delivery is rewritten at most this often (seconds of event time): the
+# hostunknown grace rule needs days of precision, not every delivery in the changelog.
+_DOMAIN_WRITE_GRANULARITY = 3600.0
+
+
+def install(pipeline: Pipeline) -> None:
+    app = pipeline.app
+    settings = pipeline.settings
+    policy = settings.policy
+    addresses = app.Table(
+        "address-state",
+        default=None,
+        key_type=bytes,
+        value_type=bytes,
+        partitions=settings.partitions,
+        help="AddressRecord JSON per tenant/address",
+    )
+    domains = app.Table(
+        "domain-delivery",
+        default=None,
+        key_type=bytes,
+        value_type=bytes,
+        partitions=settings.partitions,
+        help="last delivery time per tenant/domain, as seen by this partition",
+    )
+    pipeline.tables["address-state"] = addresses
+    pipeline.tables["domain-delivery"] = domains
+    suppressions = pipeline.topic("suppressions")
+    retries = pipeline.topic("retries")
+    trend_topic = pipeline.topic("trend-input")
+
+    async def track_addresses(stream: Any) -> None:
+        async for ev in stream.events():
+            message = ev.message
+            try:
+                event = BounceEvent.model_validate_json(message.value)
+            except (ValidationError, ValueError, TypeError) as exc:
+                await send_dead_letter(pipeline, message, exc)
+                continue
+            key: bytes = message.key or b""
+            raw = addresses.get(key)
+            record = AddressRecord.model_validate_json(raw) if raw else None
+            domain_key = f"{event.tenant}/{domain_of(event.recipient)}".encode()
+            domain_raw = domains.get(domain_key)
+            domain_last = datetime.fromisoformat(domain_raw.decode()) if domain_raw else None
+            try:
+                result: StepResult = step(record, event, policy, domain_last_delivery=domain_last)
+            except ValueError as exc:  # InvalidAddress / PolicyError: bad input, not a crash
+                await send_dead_letter(pipeline, message, exc)
+                continue
+            if result.duplicate:
+                metrics.observe_duplicate()
+                continue
+            metrics.observe_event(event, attempt=result.counts_as_attempt)
+            addresses[key] = result.record.model_dump_json().encode()
+            if event.outcome is Outcome.DELIVERED and (
+                domain_last is None or (event.occurred_at - domain_last).total_seconds() > _DOMAIN_WRITE_GRANULARITY
+            ):
+                domains[domain_key] = event.occurred_at.isoformat().encode()
+            if result.suppression is not None:
+                await suppressions.send(key=key, value=result.suppression.model_dump_json().encode())
+                metrics.observe_suppression(result.suppression)
+            if result.retry is not None:
+                retry_key = (result.retry.message_id or result.retry.event_id).encode()
+                await retries.send(key=retry_key, value=result.retry.model_dump_json().encode())
+            for trend_key, payload in trend_inputs(event, result):
+                await trend_topic.send(key=trend_key.encode(), value=orjson.dumps(payload))
+            if event.category is not Category.NONE or result.suppression is not None:
+                metrics.observe_decision_latency((utcnow() - event.occurred_at).total_seconds())
+
+    track_addresses.__qualname__ = "track_addresses"
+    app.agent(pipeline.topic("events"), name="bounceguard.addresses", concurrency=1)(track_addresses)
