@@ -7,6 +7,7 @@ It raises only `DsnParseError`, whatever the input.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from bounceguard.core.categories import Category, Reason
@@ -78,7 +79,32 @@ def parse_bounce(raw: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ParsedBou
         raise DsnParseError(f"unreadable message: {type(exc).__name__}: {exc}") from exc
 
 
+# An mbox "From " separator line (RFC 4155) that starts a further message in the same input.
+_MBOX_SEPARATOR = re.compile(r"\n\n(?=From \S+ +\w{3} \w{3} +\d)")
+
+
 def _parse(text: str) -> ParsedBounce:
+    if text.startswith("From ") and _MBOX_SEPARATOR.search(text):
+        return _parse_mbox(text)
+    return _parse_one(text)
+
+
+def _parse_mbox(text: str) -> ParsedBounce:
+    """Several bounces in one mbox: their recipients together, the first one's envelope."""
+    results: list[ParsedBounce] = []
+    for chunk in _MBOX_SEPARATOR.split(text)[:64]:
+        try:
+            results.append(_parse_one(chunk))
+        except DsnParseError:
+            continue
+    if not results:
+        raise DsnParseError("no failed recipient found in any message of the mbox")
+    first = results[0]
+    recipients = tuple(rec for result in results for rec in result.recipients)
+    return ParsedBounce(recipients, first.format, first.subject, first.from_addr, first.date)
+
+
+def _parse_one(text: str) -> ParsedBounce:
     mail = BounceMail(text)
     if not len(mail.headers):
         raise DsnParseError("no header block: not an e-mail message")

@@ -90,6 +90,18 @@ class BounceMail:
     def parts(self) -> list[Part]:
         return self.tree.walk()
 
+    @cached_property
+    def outer_parts(self) -> list[Part]:
+        """Parts outside any attached message/rfc822: the report itself, not what it returns."""
+        out: list[Part] = []
+        stack = [self.tree]
+        while stack:
+            part = stack.pop()
+            out.append(part)
+            if part.content_type != "message/rfc822":
+                stack.extend(reversed(part.children))
+        return out
+
     def first(self, content_type: str) -> Part | None:
         for part in self.parts:
             if part.content_type == content_type:

@@ -60,7 +60,11 @@ def diagnostic_near(text: str, address: str, max_lines: int = MAX_LINES) -> str:
     lines = text[line_start:].splitlines()
     first = lines[0] if lines else ""
     indent = _indent(first)
-    rest = first[first.lower().find(address.lower()) + len(address) :].strip(" >:\t")
+    at = first.lower().find(address.lower())
+    rest = first[at + len(address) :].strip(" >:\t")
+    prefix = first[:at].strip(" <>\t")
+    if rest and prefix[:3].isdigit():
+        rest = f"{prefix} {rest}"  # Sendmail "554 <a@example.org>... Host unknown"
     taken: list[str] = [rest] if rest else []
     started = bool(rest)
     for line in lines[1 : 1 + max_lines * 2]:

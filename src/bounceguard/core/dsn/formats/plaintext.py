@@ -30,7 +30,8 @@ def _own_addresses(mail: BounceMail) -> set[str]:
 def candidates(mail: BounceMail) -> list[str]:
     own = _own_addresses(mail)
     text = mail.bounce_text
-    found = [a for a in line_addresses(text) if a.lower() not in own]
+    leading = line_addresses(text)
+    found = [a for a in leading if a.lower() not in own]
     if found:
         return found[:16]
     # Exim and Gmail name the failed addresses in a header as well
@@ -40,14 +41,17 @@ def candidates(mail: BounceMail) -> list[str]:
         return failed
     if not found:
         found = [a for a in find_addresses(text) if a.lower() not in own]
+    if not found and leading:
+        found = leading  # anonymised reports where the recipient equals the bounce's own To
     if not found:
-        for name in ("x-original-to", "original-recipient"):
-            addr = clean_address(mail.header(name))
-            if addr:
-                return [addr]
+        # the returned message's own To, then the bounce's X-Original-To (DragonFly puts the
+        # failed recipient there; on other bounces it names the sender, hence the order)
         original = mail.original
         if original is not None:
             found = find_addresses(header_text(original.get("to")))[:1]
+        if not found:
+            addr = clean_address(mail.header("x-original-to"))
+            found = [addr] if addr else []
     return found[:16]
 
 

@@ -13,7 +13,7 @@ from bounceguard.core.dsn.fields import Fields, Kind, clean_address, find_comman
 from bounceguard.core.dsn.formats.base import BounceFormat
 from bounceguard.core.dsn.textscan import diagnostic_near
 
-_DELIVERED_ACTIONS = ("delivered", "relayed", "expanded")
+_DELIVERED_ACTIONS = ("delivered", "relayed", "expanded", "deliverable")  # the last: Postfix "verify"
 
 
 def dsn_blocks(text: str) -> tuple[dict[str, str], list[dict[str, str]]]:
@@ -125,9 +125,14 @@ def _detect(mail: BounceMail) -> bool:
 
 def _extract(mail: BounceMail) -> list[Fields]:
     out: list[Fields] = []
-    for part in mail.parts:
-        if part.content_type == "message/delivery-status":
-            out.extend(fields_from_dsn(mail, part.text()))
+    # the report's own status parts; a bounce of a bounce returns the first one attached,
+    # and that one is only read when the outer message has none (forwarded reports)
+    for parts in (mail.outer_parts, mail.parts):
+        for part in parts:
+            if part.content_type == "message/delivery-status":
+                out.extend(fields_from_dsn(mail, part.text()))
+        if out:
+            break
     if not out:
         inline = _inline_report(mail)
         if inline:
