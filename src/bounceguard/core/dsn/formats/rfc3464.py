@@ -68,7 +68,10 @@ def fields_from_dsn(mail: BounceMail, text: str) -> list[Fields]:
     per_message, blocks = dsn_blocks(text)
     out: list[Fields] = []
     for block in blocks:
-        recipient = clean_address(block.get("final-recipient", ""))
+        final = _after_type(block.get("final-recipient", ""))
+        recipient = clean_address(final)
+        if final.startswith("@") and block.get("original-recipient"):
+            recipient = ""  # a source route (Sun Messaging Server): the original address is the mailbox
         if not recipient:
             recipient = clean_address(block.get("original-recipient", ""))
         if not recipient:
