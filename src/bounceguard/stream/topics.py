@@ -6,6 +6,7 @@ first start), so the worker and `bounceguard topics create` share this one defin
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 
 from bounceguard.settings import TOPIC_NAMES, Settings
@@ -54,10 +55,8 @@ async def create_topics(settings: Settings) -> list[str]:
         if not wanted:
             return []
         new = [NewTopic(s.name, s.partitions, settings.replication_factor, topic_configs=s.config) for s in wanted]
-        try:
+        with contextlib.suppress(TopicAlreadyExistsError):  # another worker won the race
             await admin.create_topics(new)
-        except TopicAlreadyExistsError:
-            pass  # another worker won the race
         return [s.name for s in wanted]
     finally:
         await admin.close()

@@ -12,6 +12,7 @@ import base64
 from typing import Any
 
 import orjson
+from faust.exceptions import SameNode  # raised by the router when the key lives on this worker
 from faust.web import View
 from prometheus_client import CONTENT_TYPE_LATEST
 
@@ -22,8 +23,6 @@ from bounceguard.core.manual import ManualChangeRequest, manual_event
 from bounceguard.edges import metrics
 from bounceguard.edges.auth import TokenAuth
 from bounceguard.stream.app import Pipeline
-
-from faust.exceptions import SameNode  # raised by the router when the key lives on this worker
 
 _PAGE_MAX = 500
 
