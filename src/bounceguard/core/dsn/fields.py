@@ -54,7 +54,9 @@ _COMMAND_RE = re.compile(
     r"|after (?:end of )?(data|rcpt to|mail from|helo|ehlo|initial connection|starttls)\b"
     r"|most progress was (rcpt to|mail from|data)\b"
     r"|did not like our (?:final )?(data|rcpt to|mail from|helo)\b"
-    r"|\[(rcpt_to|mail_from|data)\]",
+    r"|\[(rcpt_to|mail_from|data)\]"
+    r"|does not like (recipient)\b"  # qmail "192.0.2.1 does not like recipient."
+    r"|smtp:(rcpt|mail|data)\b",
     re.IGNORECASE,
 )
 _COMMANDS = {"rcpt": "RCPT", "mail": "MAIL", "data": "DATA", "helo": "HELO", "ehlo": "HELO", "init": "CONN"}

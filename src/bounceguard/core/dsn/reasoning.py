@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from bounceguard.core.categories import Category, Reason, category_of
 from bounceguard.core.classify import classify
-from bounceguard.core.dsn.fields import Fields, Kind
+from bounceguard.core.dsn.fields import Fields, Kind, find_status
 from bounceguard.core.dsn.rhost import reason_for_receiver
 
 
@@ -52,6 +52,7 @@ def decide(fields: Fields) -> Verdict:
     return Verdict(verdict.reason, verdict.category, verdict.hardbounce, verdict.why)
 
 
+_BEFORE_DATA = frozenset({"CONN", "HELO", "MAIL", "RCPT"})
 # Reasons that only say "something failed on the way": in a final report after temporary
 # failures they mean the sending MTA ran out of retries.
 _VAGUE = frozenset({Reason.UNDEFINED, Reason.ONHOLD})
@@ -63,10 +64,12 @@ _SENDER_STAGE = frozenset(
 
 def _in_context(reason: Reason, fields: Fields, reply: int | None) -> tuple[Reason, str] | None:
     """Readings that need what only the report knows: the SMTP stage and whether it was final."""
-    if fields.command == "DATA" and reason is Reason.USERUNKNOWN and not fields.status.endswith(".1.1"):
-        # "user unknown" as an answer to DATA, without the X.1.1 code that would make it firm,
-        # comes from a content filter: the receiver took the recipient at RCPT time
-        return Reason.FILTERED, "user-unknown wording in reply to DATA"
+    firm_user = any(code.endswith((".1.1", ".1.10")) for code in (fields.status, find_status(fields.diagnostic)))
+    if reason is Reason.USERUNKNOWN and fields.command not in _BEFORE_DATA and not firm_user:
+        # "user unknown" wording without the X.1.1 code that would make it firm, and not shown
+        # to answer RCPT TO: receivers' content filters answer DATA with such text, so the
+        # address is not proven dead (the same reading as Sisimai's "filtered")
+        return Reason.FILTERED, "user-unknown wording not tied to RCPT TO"
     if fields.command == "MAIL" and reason in _SENDER_STAGE:
         return Reason.REJECTED, "refused at MAIL FROM: the sender, not the recipient"
     if reason is Reason.NETWORKERROR and ("timed out" in fields.diagnostic or "timeout" in fields.diagnostic):
