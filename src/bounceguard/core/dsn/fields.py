@@ -59,7 +59,7 @@ _COMMAND_RE = re.compile(
     r"|smtp:(rcpt|mail|data)\b",
     re.IGNORECASE,
 )
-_COMMANDS = {"rcpt": "RCPT", "mail": "MAIL", "data": "DATA", "helo": "HELO", "ehlo": "HELO", "init": "CONN"}
+_COMMANDS = {"rcpt": "RCPT", "reci": "RCPT", "mail": "MAIL", "data": "DATA", "helo": "HELO", "ehlo": "HELO", "init": "CONN"}
 
 
 def find_command(text: str) -> str:

@@ -1,7 +1,8 @@
 """Receiver-specific readings: one module per receiving provider whose replies need it.
 
-Each module exposes `read(fields) -> tuple[Reason, str] | None` and `HOSTS`, a tuple of
-remote-MTA suffixes it applies to; a reading returns None when it has nothing special to say.
+Each module exposes `read(fields) -> tuple[Reason, str] | None` and `HOSTS` (remote-MTA
+suffixes) and/or `DOMAINS` (recipient-domain suffixes) it applies to; a reading returns None
+when it has nothing special to say.
 """
 
 from __future__ import annotations
@@ -29,11 +30,11 @@ def _modules() -> tuple[ModuleType, ...]:
 
 def reason_for_receiver(fields: Fields) -> tuple[Reason, str] | None:
     host = fields.remote_mta.lower().rstrip(".")
-    if not host:
-        return None
+    domain = fields.recipient.rpartition("@")[2].lower()
     for module in _modules():
         hosts: tuple[str, ...] = getattr(module, "HOSTS", ())
-        if any(host.endswith(suffix) for suffix in hosts):
+        domains: tuple[str, ...] = getattr(module, "DOMAINS", ())
+        if (host and any(host.endswith(s) for s in hosts)) or any(domain.endswith(s) for s in domains):
             result: tuple[Reason, str] | None = module.read(fields)
             if result is not None:
                 return result
