@@ -65,10 +65,11 @@ _SENDER_STAGE = frozenset(
 def _in_context(reason: Reason, fields: Fields, reply: int | None) -> tuple[Reason, str] | None:
     """Readings that need what only the report knows: the SMTP stage and whether it was final."""
     firm_user = any(code.endswith((".1.1", ".1.10")) for code in (fields.status, find_status(fields.diagnostic)))
-    if reason is Reason.USERUNKNOWN and fields.command not in _BEFORE_DATA and not firm_user:
-        # "user unknown" wording without the X.1.1 code that would make it firm, and not shown
-        # to answer RCPT TO: receivers' content filters answer DATA with such text, so the
-        # address is not proven dead (the same reading as Sisimai's "filtered")
+    if reason is Reason.USERUNKNOWN and reply is not None and fields.command not in _BEFORE_DATA and not firm_user:
+        # a remote server's "user unknown" wording without the X.1.1 code that would make it
+        # firm, and not shown to answer RCPT TO: content filters answer DATA with such text,
+        # so the address is not proven dead (Sisimai's "filtered"). Without any SMTP reply the
+        # text comes from the reporting system's own directory lookup and stays firm.
         return Reason.FILTERED, "user-unknown wording not tied to RCPT TO"
     if fields.command == "MAIL" and reason in _SENDER_STAGE:
         return Reason.REJECTED, "refused at MAIL FROM: the sender, not the recipient"
