@@ -44,6 +44,7 @@ class Zone:
     nxdomain: Sequence[str] = ()  # domains (and their sub-domains) that do not exist
     wildcard: Sequence[tuple[str, str]] = ()  # (domain, IPv4): every sub-domain gets this A record
     txt_only: Sequence[str] = ()  # names that exist with a TXT record only (no MX, A, AAAA)
+    conf_file: str = "/dev/null"  # more options, one a line (e.g. thousands of mx-host= lines)
     ttl: int = 300
 
 
@@ -81,7 +82,7 @@ class Dnsmasq:
             f"--local-ttl={z.ttl}",
             f"--auth-ttl={z.ttl}",
             "--pid-file=",
-            "--conf-file=/dev/null",
+            f"--conf-file={z.conf_file}",
             "--log-facility=-",
             "--dns-forward-max=1000",
         ]

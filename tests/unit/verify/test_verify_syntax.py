@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bounceguard.core.verify.models import CheckResult
-from bounceguard.core.verify.syntax import parse_address
+from bounceguard.core.verify.syntax import _full_validator_error, _validator_error, parse_address
 
 CASES = [
     # address, expected result, normalized, domain
@@ -56,3 +58,21 @@ def test_special_use_names_only_when_allowed() -> None:
 def test_literal_flag() -> None:
     assert parse_address("bob@[IPv6:2001:db8::1]").is_literal
     assert not parse_address("bob@example.com").is_literal
+
+
+ATEXT = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-/=?^_`{|}~."
+LABEL = "abcdefghijklmnopqrstuvwxyz0123456789-"
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    local=st.text(alphabet=ATEXT + '"\\ (),:;<>@[]é', min_size=1, max_size=70),
+    labels=st.lists(st.text(alphabet=LABEL, min_size=1, max_size=70), min_size=1, max_size=5),
+    tld=st.sampled_from(["com", "example", "test", "c0m", "x"]),
+    special=st.booleans(),
+)
+def test_fast_path_agrees_with_email_validator(local: str, labels: list[str], tld: str, special: bool) -> None:
+    address = f"{local}@{'.'.join([*labels, tld])}"
+    fast = _validator_error(address, special)
+    full = _full_validator_error(address, special)
+    assert (fast is None) == (full is None), (address, fast, full)

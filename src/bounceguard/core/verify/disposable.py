@@ -12,7 +12,7 @@ from collections.abc import Container, Iterable
 
 import disposable_email_domains
 
-from bounceguard.core.verify.models import Check, CheckName, CheckResult
+from bounceguard.core.verify.models import Check, CheckName, CheckResult, make_check
 
 
 def parse_domain_list(text: str) -> frozenset[str]:
@@ -55,5 +55,5 @@ class DisposableDomains:
     def check(self, domain: str) -> Check:
         listed = self.match(domain)
         if listed is None:
-            return Check(name=CheckName.DISPOSABLE, result=CheckResult.PASS)
-        return Check(name=CheckName.DISPOSABLE, result=CheckResult.WARN, detail=f"disposable domain: {listed}")
+            return make_check(name=CheckName.DISPOSABLE, result=CheckResult.PASS)
+        return make_check(name=CheckName.DISPOSABLE, result=CheckResult.WARN, detail=f"disposable domain: {listed}")

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 from typing import Protocol
 
-from bounceguard.core.verify.models import Check, CheckName, CheckResult
+from bounceguard.core.verify.models import Check, CheckName, CheckResult, make_check
 
 
 class DomainStatus(StrEnum):
@@ -48,10 +49,11 @@ _RESULT: dict[DomainStatus, tuple[CheckResult, str]] = {
 }
 
 
+@lru_cache(maxsize=65536)
 def judge_domain(answer: DomainAnswer) -> Check:
     """The ``domain`` check for a DNS answer."""
     result, template = _RESULT[answer.status]
     detail = template.format(hosts=", ".join(answer.hosts[:5]))
     if answer.detail:
         detail = f"{detail}: {answer.detail}"
-    return Check(name=CheckName.DOMAIN, result=result, detail=detail[:512])
+    return make_check(name=CheckName.DOMAIN, result=result, detail=detail[:512])

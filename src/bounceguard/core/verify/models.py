@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from functools import lru_cache
 from typing import Annotated
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
@@ -48,6 +49,13 @@ class Check(BaseModel):
     name: CheckName
     result: CheckResult
     detail: Annotated[str, Field(max_length=512)] = ""
+
+
+@lru_cache(maxsize=65536)
+def make_check(name: CheckName, result: CheckResult, detail: str = "") -> Check:
+    """A shared, immutable Check: the same few outcomes repeat across a list, and building
+    a validated model per check per address was most of the time spent on a warm cache."""
+    return Check(name=name, result=result, detail=detail[:512])
 
 
 class VerificationResult(BaseModel):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from bounceguard.core.verify.models import Check, CheckName, CheckResult
+from bounceguard.core.verify.models import Check, CheckName, CheckResult, make_check
 
 DEFAULT_ROLE_ACCOUNTS: frozenset[str] = frozenset(
     {
@@ -41,5 +41,5 @@ class RoleAccounts:
     def check(self, local: str) -> Check:
         if local in self:
             base = local.split("+", 1)[0]
-            return Check(name=CheckName.ROLE, result=CheckResult.WARN, detail=f"role account: {base}@")
-        return Check(name=CheckName.ROLE, result=CheckResult.PASS)
+            return make_check(name=CheckName.ROLE, result=CheckResult.WARN, detail=f"role account: {base}@")
+        return make_check(name=CheckName.ROLE, result=CheckResult.PASS)

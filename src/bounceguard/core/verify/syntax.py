@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from email_validator import EmailNotValidError, validate_email
 
 from bounceguard.core.addresses import InvalidAddress, normalize_address
-from bounceguard.core.verify.models import Check, CheckName, CheckResult
+from bounceguard.core.verify.models import Check, CheckName, CheckResult, make_check
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +58,27 @@ def parse_address(address: str, *, allow_special_use: bool = False) -> ParsedAdd
     return ParsedAddress(_check(CheckResult.FAIL, problem))
 
 
+# RFC 5322 §3.2.3 dot-atom of ASCII atext. email-validator accepts every such local part
+# (64 octets at most, which normalize_address already enforces), so for these only its
+# domain verdict matters, and that is cached per domain: most of a list's cost otherwise.
+_ASCII_DOT_ATOM = re.compile(r"^[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~]+(?:\.[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~]+)*$")
+# RFC 3696 errata 1690 / email-validator: a whole address is at most 254 octets.
+_MAX_ADDRESS_OCTETS = 254
+
+
 def _validator_error(address: str, allow_special_use: bool) -> str | None:
+    local, _, domain = address.rpartition("@")
+    if len(address) <= _MAX_ADDRESS_OCTETS and _ASCII_DOT_ATOM.match(local) and domain.isascii():
+        return _domain_error(domain, allow_special_use)
+    return _full_validator_error(address, allow_special_use)
+
+
+@lru_cache(maxsize=65536)
+def _domain_error(domain: str, allow_special_use: bool) -> str | None:
+    return _full_validator_error(f"a@{domain}", allow_special_use)
+
+
+def _full_validator_error(address: str, allow_special_use: bool) -> str | None:
     try:
         validate_email(
             address,
@@ -74,4 +95,4 @@ def _validator_error(address: str, allow_special_use: bool) -> str | None:
 
 
 def _check(result: CheckResult, detail: str) -> Check:
-    return Check(name=CheckName.SYNTAX, result=result, detail=detail[:512])
+    return make_check(name=CheckName.SYNTAX, result=result, detail=detail[:512])

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import lru_cache
 
-from bounceguard.core.verify.models import Check, CheckName, CheckResult
+from bounceguard.core.verify.models import Check, CheckName, CheckResult, make_check
 
 # Domains of the large consumer mailbox providers, the ones senders mistype most.
 POPULAR_DOMAINS: tuple[str, ...] = (
@@ -118,8 +118,8 @@ class TypoSuggester:
         """The ``typo`` check and the suggested domain."""
         suggestion = self.suggest(domain)
         if suggestion is None:
-            return Check(name=CheckName.TYPO, result=CheckResult.PASS), None
+            return make_check(name=CheckName.TYPO, result=CheckResult.PASS), None
         return (
-            Check(name=CheckName.TYPO, result=CheckResult.WARN, detail=f"did you mean {suggestion}?"),
+            make_check(name=CheckName.TYPO, result=CheckResult.WARN, detail=f"did you mean {suggestion}?"),
             suggestion,
         )

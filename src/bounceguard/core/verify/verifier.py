@@ -24,6 +24,7 @@ from bounceguard.core.verify.models import (
     SuppressionInfo,
     Verdict,
     VerificationResult,
+    make_check,
 )
 from bounceguard.core.verify.roles import RoleAccounts
 from bounceguard.core.verify.syntax import parse_address
@@ -64,22 +65,27 @@ async def verify_address(address: str, *, tenant: str = DEFAULT_TENANT, ctx: Ver
     raw = address if isinstance(address, str) else repr(address)
     parsed = parse_address(raw, allow_special_use=ctx.allow_special_use)
     if parsed.normalized is None:
-        skipped = [Check(name=n, result=CheckResult.SKIPPED) for n in CheckName if n != CheckName.SYNTAX]
+        skipped = [make_check(name=n, result=CheckResult.SKIPPED) for n in CheckName if n != CheckName.SYNTAX]
         return VerificationResult(address=raw[:1024], verdict=Verdict.UNDELIVERABLE, checks=[parsed.check, *skipped])
     domain, local = parsed.domain, parsed.local
     suppression = _suppression_check(ctx.suppressions, tenant, parsed.normalized)
     suggestion: str | None = None
     if parsed.is_literal:
         # RFC 5321 §4.1.3 address literal: no DNS, no provider lists apply.
-        domain_check = Check(name=CheckName.DOMAIN, result=CheckResult.WARN, detail="address literal: no DNS")
-        disposable_check = Check(name=CheckName.DISPOSABLE, result=CheckResult.SKIPPED)
-        typo_check = Check(name=CheckName.TYPO, result=CheckResult.SKIPPED)
-        reputation_check = Check(name=CheckName.DOMAIN_REPUTATION, result=CheckResult.SKIPPED)
+        domain_check = make_check(name=CheckName.DOMAIN, result=CheckResult.WARN, detail="address literal: no DNS")
+        disposable_check = make_check(name=CheckName.DISPOSABLE, result=CheckResult.SKIPPED)
+        typo_check = make_check(name=CheckName.TYPO, result=CheckResult.SKIPPED)
+        reputation_check = make_check(name=CheckName.DOMAIN_REPUTATION, result=CheckResult.SKIPPED)
         suppression_check = await suppression
     else:
-        domain_check, suppression_check, reputation_check = await asyncio.gather(
-            _domain_check(ctx.resolver, domain), suppression, _reputation_check(ctx.reputation, domain)
-        )
+        if ctx.suppressions is None and ctx.reputation is None:
+            # nothing else to wait for: skip gather's three tasks per address
+            domain_check = await _domain_check(ctx.resolver, domain)
+            suppression_check, reputation_check = await suppression, await _reputation_check(None, domain)
+        else:
+            domain_check, suppression_check, reputation_check = await asyncio.gather(
+                _domain_check(ctx.resolver, domain), suppression, _reputation_check(ctx.reputation, domain)
+            )
         disposable_check = ctx.disposable.check(domain)
         typo_check, typo_domain = ctx.typos.check(domain)
         if typo_domain is not None:
@@ -146,27 +152,27 @@ async def _domain_check(resolver: DomainResolver, domain: str) -> Check:
 
 async def _suppression_check(lookup: SuppressionLookup | None, tenant: str, address: str) -> Check:
     if lookup is None:
-        return Check(name=CheckName.SUPPRESSION, result=CheckResult.SKIPPED, detail="no suppression source")
+        return make_check(name=CheckName.SUPPRESSION, result=CheckResult.SKIPPED, detail="no suppression source")
     info: SuppressionInfo | None
     info, error = await _guarded(lookup.get(tenant, address))
     if error is not None:
-        return Check(name=CheckName.SUPPRESSION, result=CheckResult.UNKNOWN, detail=error)
+        return make_check(name=CheckName.SUPPRESSION, result=CheckResult.UNKNOWN, detail=error)
     if info is None:
-        return Check(name=CheckName.SUPPRESSION, result=CheckResult.PASS)
+        return make_check(name=CheckName.SUPPRESSION, result=CheckResult.PASS)
     why = f"suppressed for tenant {tenant}" + (f": {info.reason.value}" if info.reason else "")
     if info.since is not None:
         why += f" since {info.since.isoformat()}"
-    return Check(name=CheckName.SUPPRESSION, result=CheckResult.FAIL, detail=why)
+    return make_check(name=CheckName.SUPPRESSION, result=CheckResult.FAIL, detail=why)
 
 
 async def _reputation_check(lookup: DomainReputationLookup | None, domain: str) -> Check:
     if lookup is None:
-        return Check(name=CheckName.DOMAIN_REPUTATION, result=CheckResult.SKIPPED, detail="no history source")
+        return make_check(name=CheckName.DOMAIN_REPUTATION, result=CheckResult.SKIPPED, detail="no history source")
     rep: DomainReputation | None
     rep, error = await _guarded(lookup.get(domain))
     if error is not None:
-        return Check(name=CheckName.DOMAIN_REPUTATION, result=CheckResult.UNKNOWN, detail=error)
+        return make_check(name=CheckName.DOMAIN_REPUTATION, result=CheckResult.UNKNOWN, detail=error)
     if rep is None:
-        return Check(name=CheckName.DOMAIN_REPUTATION, result=CheckResult.PASS)
+        return make_check(name=CheckName.DOMAIN_REPUTATION, result=CheckResult.PASS)
     detail = f"domain hard-bounced {rep.count}x recently as {rep.reason.value}"
-    return Check(name=CheckName.DOMAIN_REPUTATION, result=CheckResult.WARN, detail=detail)
+    return make_check(name=CheckName.DOMAIN_REPUTATION, result=CheckResult.WARN, detail=detail)
