@@ -1,9 +1,12 @@
 """The decision: reply code + enhanced status + diagnostic text -> reason -> category.
 
 Order of evidence (strongest first):
-1. a firm enhanced status code (5.1.1, X.2.2, X.7.26, ...): the code decides;
+1. a firm enhanced status code (5.1.1, X.2.2, X.7.26, ...): the code decides, except
+   that a permanent "no such user" code whose text clearly says something softer
+   (mailbox full, rate limit) takes the softer reading;
 2. the receiver's wording, matched against every reasons/ module;
-3. a leaning status code (X.7.1 -> blocked, X.2.1 -> suspend, ...);
+3. a leaning status code (X.7.1 -> blocked, X.2.1 -> suspend, ...), which still
+   outranks the generic wording ("rejected", "blocked");
 4. a bare reply code that means one thing (421, 452, 521, ...);
 5. otherwise `onhold` for a failure we cannot read, `undefined` for no evidence at all.
 The category follows the reason, never the first digit; only `notaccept` depends on
@@ -17,13 +20,15 @@ from functools import lru_cache
 
 from bounceguard.core.categories import REASON_CATEGORY, Category, Reason
 from bounceguard.core.classify.errors import ClassifyInputError
-from bounceguard.core.classify.matcher import GENERIC_PRIORITY, WordingMatcher, normalize
+from bounceguard.core.classify.matcher import GENERIC_PRIORITY, TextMatch, WordingMatcher, normalize
 from bounceguard.core.classify.reasons import load_rules
-from bounceguard.core.classify.reply import STATUS_RE, parse_reply
+from bounceguard.core.classify.reply import find_status, parse_reply
 from bounceguard.core.classify.reply_codes import reason_for_reply
 from bounceguard.core.classify.status_codes import reason_for_status
 from bounceguard.core.models import Classification
 
+# Distinct (code, status, text, host, command) results kept; real traffic repeats
+# receivers' texts, so even a modest cache absorbs most of the work.
 CACHE_SIZE = 65536
 
 _STATUS_FULL = re.compile(r"[245]\.\d{1,3}\.\d{1,3}")
@@ -60,9 +65,12 @@ def classify(
 
     `smtp_command` is the command the receiver answered (RCPT, DATA, ...) when known:
     a "user unknown" given only after DATA is a content filter, not a missing mailbox.
+    `remote_host` is accepted for receiver-specific readings and keys the cache.
     """
-    _check_types(reply_code, status, diagnostic, remote_host, smtp_command)
-    return _classify_cached(reply_code, status, diagnostic, remote_host, _command(smtp_command))
+    try:
+        return _classify_cached(reply_code, status, diagnostic, remote_host, smtp_command)
+    except TypeError as exc:  # unhashable arguments (lists, dicts) never reach _decide's own check
+        raise ClassifyInputError(f"classify arguments must be int/str/None: {exc}") from None
 
 
 def classify_reply(text: str, remote_host: str | None = None) -> Classification:
@@ -79,19 +87,19 @@ def classify_uncached(
     remote_host: str | None = None,
     smtp_command: str | None = None,
 ) -> Classification:
-    """`classify` without the result cache (for measuring and for tests of the cache)."""
-    _check_types(reply_code, status, diagnostic, remote_host, smtp_command)
-    return _decide(reply_code, status, diagnostic, remote_host, _command(smtp_command))
+    """`classify` without the result cache (for measuring, and for tests of the cache)."""
+    return _decide(reply_code, status, diagnostic, remote_host, smtp_command)
 
 
-def _command(smtp_command: str | None) -> str:
-    return smtp_command.strip().upper() if smtp_command else ""
+def clear_cache() -> None:
+    """Forget cached results (after editing wording at run time, or between measurements)."""
+    _classify_cached.cache_clear()
 
 
 def _check_types(
     reply_code: object, status: object, diagnostic: object, remote_host: object, smtp_command: object
 ) -> None:
-    if reply_code is not None and (not isinstance(reply_code, int) or isinstance(reply_code, bool)):
+    if reply_code is not None and (type(reply_code) is not int):
         raise ClassifyInputError(f"reply_code must be an int, not {type(reply_code).__name__}")
     for name, value in (
         ("status", status),
@@ -103,16 +111,27 @@ def _check_types(
             raise ClassifyInputError(f"{name} must be a str, not {type(value).__name__}")
 
 
-@lru_cache(maxsize=CACHE_SIZE)
+# typed=True: 550 and 550.0 (or True and 1) are different keys, so a wrong type is
+# always checked by _decide instead of being answered from another call's result.
+@lru_cache(maxsize=CACHE_SIZE, typed=True)
 def _classify_cached(
-    reply_code: int | None, status: str | None, diagnostic: str | None, remote_host: str | None, command: str
+    reply_code: int | None,
+    status: str | None,
+    diagnostic: str | None,
+    remote_host: str | None,
+    smtp_command: str | None,
 ) -> Classification:
-    return _decide(reply_code, status, diagnostic, remote_host, command)
+    return _decide(reply_code, status, diagnostic, remote_host, smtp_command)
 
 
 def _decide(
-    reply_code: int | None, status: str | None, diagnostic: str | None, remote_host: str | None, command: str
+    reply_code: int | None,
+    status: str | None,
+    diagnostic: str | None,
+    remote_host: str | None,
+    smtp_command: str | None,
 ) -> Classification:
+    _check_types(reply_code, status, diagnostic, remote_host, smtp_command)
     code = reply_code if reply_code is not None and 200 <= reply_code <= 599 else None
     st = status.strip() if status else None
     if st is not None and _STATUS_FULL.fullmatch(st) is None:
@@ -122,34 +141,49 @@ def _decide(
         code, st, text = _codes_from_text(code, st, text)
 
     status_hit = reason_for_status(st) if st else None
+    firm = status_hit is not None and status_hit[1]
+    if firm and status_hit is not None and REASON_CATEGORY[status_hit[0]] is not Category.HARD:
+        # Fast path: a specific, non-hard code (5.2.2, 5.3.4, 5.7.26, ...) needs no wording.
+        return _verdict(status_hit[0], _temporary(code, st), f"status {st}")
+
     norm = normalize(text) if text else ""
     text_hit = _matcher.match(norm) if norm else None
-    if status_hit is not None and status_hit[1]:
-        reason, why = status_hit[0], f"status {st}"
-        # A permanent "no such user" code whose text says the mailbox is full or the
-        # sender went too fast (GoDaddy sends 5.1.1 for its hourly recipient limit) is
-        # not proof the address is dead: the softer reading wins, never a block.
-        if text_hit is not None and REASON_CATEGORY[reason] is Category.HARD and text_hit.reason in _SOFTENING:
-            reason, why = text_hit.reason, f"text '{text_hit.evidence}' over status {st}"
-    elif text_hit is not None and (status_hit is None or text_hit.priority >= GENERIC_PRIORITY):
-        reason, why = text_hit.reason, f"text '{text_hit.evidence}' ({text_hit.reason.value})"
-    elif status_hit is not None:
-        reason, why = status_hit[0], f"status {st}"
-    else:
-        by_reply = reason_for_reply(code) if code is not None else None
-        if by_reply is not None:
-            reason, why = by_reply, f"reply {code}"
-        elif code is not None or st is not None:
-            reason = Reason.ONHOLD
-            why = f"no specific code or wording ({' '.join(str(x) for x in (code, st) if x)})"
-        else:
-            reason, why = Reason.UNDEFINED, "no code and no known wording"
-    if reason is Reason.USERUNKNOWN and (command in _DATA_COMMANDS or _AFTER_DATA.search(norm)):
+    reason, why = _weigh(code, st, status_hit, text_hit)
+    if reason is Reason.USERUNKNOWN and _after_data(smtp_command, norm):
         # RFC 5321 checks recipients at RCPT; a refusal worded "user unknown" that comes
         # only after the message was sent is a content/sender filter (Japanese carriers
         # such as au/docomo answer their domain filter this way), so the address may be fine.
         reason, why = Reason.FILTERED, f"{why}, after DATA"
     return _verdict(reason, _temporary(code, st), why)
+
+
+def _weigh(
+    code: int | None, st: str | None, status_hit: tuple[Reason, bool] | None, text_hit: TextMatch | None
+) -> tuple[Reason, str]:
+    if status_hit is not None and status_hit[1]:
+        reason = status_hit[0]
+        # A permanent "no such user" code whose text says the mailbox is full or the
+        # sender went too fast (GoDaddy sends 5.1.1 for its hourly recipient limit) is
+        # not proof the address is dead: the softer reading wins, never a block.
+        if text_hit is not None and text_hit.reason in _SOFTENING:
+            return text_hit.reason, f"text '{text_hit.evidence}' over status {st}"
+        return reason, f"status {st}"
+    if text_hit is not None and (status_hit is None or text_hit.priority >= GENERIC_PRIORITY):
+        return text_hit.reason, f"text '{text_hit.evidence}' ({text_hit.reason.value})"
+    if status_hit is not None:
+        return status_hit[0], f"status {st}"
+    by_reply = reason_for_reply(code) if code is not None else None
+    if by_reply is not None:
+        return by_reply, f"reply {code}"
+    if code is not None or st is not None:
+        return Reason.ONHOLD, f"no specific code or wording ({' '.join(str(x) for x in (code, st) if x)})"
+    return Reason.UNDEFINED, "no code and no known wording"
+
+
+def _after_data(smtp_command: str | None, norm: str) -> bool:
+    if smtp_command and smtp_command.strip().upper() in _DATA_COMMANDS:
+        return True
+    return "data" in norm and _AFTER_DATA.search(norm) is not None
 
 
 def _codes_from_text(code: int | None, st: str | None, text: str) -> tuple[int | None, str | None, str]:
@@ -165,10 +199,9 @@ def _codes_from_text(code: int | None, st: str | None, text: str) -> tuple[int |
         text_status = parsed.status
         text = parsed.text
     else:
-        m = STATUS_RE.search(text)
-        text_status = m.group(0) if m is not None else None
-        if m is not None and code is None:
-            cm = _CODE_BEFORE_STATUS.search(text, 0, m.start() + 1)
+        text_status = find_status(text) if "." in text else None
+        if text_status is not None and code is None:
+            cm = _CODE_BEFORE_STATUS.search(text)
             if cm is not None:
                 code = int(cm.group(1))
     if text_status is not None and text_status != st and (st is None or reason_for_status(text_status)):
@@ -182,11 +215,20 @@ def _temporary(code: int | None, st: str | None) -> bool:
     return code is not None and 400 <= code < 500
 
 
+# Verdicts are immutable and few (reason x category x why), so they are built once.
+_VERDICTS: dict[tuple[Reason, bool, str], Classification] = {}
+_MAX_VERDICTS = 100_000
+
+
 def _verdict(reason: Reason, temporary: bool, why: str) -> Classification:
+    key = (reason, temporary and reason is Reason.NOTACCEPT, why)
+    found = _VERDICTS.get(key)
+    if found is not None:
+        return found
     category = REASON_CATEGORY[reason]
-    if reason is Reason.NOTACCEPT and temporary:
+    if key[1]:
         category = Category.SOFT  # a 4xx null-MX/no-service answer may clear (RFC 7504)
-    return Classification.model_construct(
+    verdict = Classification.model_construct(
         reason=reason,
         category=category,
         suppress=category in _SUPPRESS,
@@ -194,3 +236,7 @@ def _verdict(reason: Reason, temporary: bool, why: str) -> Classification:
         hardbounce=category is Category.HARD,
         why=why[:512],
     )
+    if len(_VERDICTS) >= _MAX_VERDICTS:
+        _VERDICTS.clear()
+    _VERDICTS[key] = verdict
+    return verdict
