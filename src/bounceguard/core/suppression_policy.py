@@ -42,6 +42,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -183,9 +184,11 @@ def decide(
         return Decision(h, effect=Effect.DUPLICATE)
     if event.outcome is Outcome.SUPPRESSED:
         return Decision(h, effect=Effect.ECHO)
-    h = _remember(h, digest, event.occurred_at, config.max_seen_ids)
+    remembered = _remembered(h, digest, event.occurred_at, config.max_seen_ids)
     if event.outcome is Outcome.DELIVERED or event.reason is Reason.VACATION:
-        return Decision(_record_delivery(h, event), effect=Effect.DELIVERY)
+        # Most events are deliveries: one copy of the history, not two.
+        return Decision(_record_delivery(h, event, remembered), effect=Effect.DELIVERY)
+    h = h.model_copy(update=remembered)
     if event.outcome is Outcome.SENT:
         return Decision(h, effect=Effect.IGNORED)
     category = event.category
@@ -227,7 +230,7 @@ def manual_change(
     digest = event_digest(event_id)
     if digest in h.seen:
         return Decision(h, effect=Effect.DUPLICATE)
-    h = _remember(h, digest, at, (config or _DEFAULT_CONFIG).max_seen_ids)
+    h = h.model_copy(update=_remembered(h, digest, at, (config or _DEFAULT_CONFIG).max_seen_ids))
     if action is SuppressionAction.SUPPRESS:
         if h.suppressed:
             return Decision(h, effect=Effect.ALREADY_SUPPRESSED)
@@ -366,21 +369,23 @@ def _history_for(history: AddressHistory | None, tenant: str, address: str) -> A
     return history
 
 
-def _remember(h: AddressHistory, digest: str, at: datetime, limit: int) -> AddressHistory:
+def _remembered(h: AddressHistory, digest: str, at: datetime, limit: int) -> dict[str, Any]:
+    """History updates that record an event id as seen and advance the newest event time."""
     seen = (*h.seen, digest)
     if len(seen) > limit:
         seen = seen[-limit:]
     newest = at if h.newest_event_at is None else max(h.newest_event_at, at)
-    return h.model_copy(update={"seen": seen, "newest_event_at": newest})
+    return {"seen": seen, "newest_event_at": newest}
 
 
-def _record_delivery(h: AddressHistory, event: BounceEvent) -> AddressHistory:
+def _record_delivery(h: AddressHistory, event: BounceEvent, remembered: dict[str, Any]) -> AddressHistory:
     last = event.occurred_at if h.last_delivery_at is None else max(h.last_delivery_at, event.occurred_at)
     pending = h.pending
     if event.message_id is not None:
         pending = tuple(p for p in pending if p.message_id != event.message_id)
     return h.model_copy(
         update={
+            **remembered,
             "last_delivery_at": last,
             "soft_bounces": tuple(sb for sb in h.soft_bounces if sb.at > last),
             "pending": pending,

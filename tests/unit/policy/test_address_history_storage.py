@@ -7,7 +7,6 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from policy_events import T0, at, event
 
 from bounceguard.core.address_history import (
     AddressHistory,
@@ -19,6 +18,8 @@ from bounceguard.core.address_history import (
 from bounceguard.core.categories import Reason
 from bounceguard.core.models import Outcome
 from bounceguard.core.suppression_policy import PolicyConfig, decide, replay
+
+from .policy_events import T0, at, event
 
 CONFIG = PolicyConfig()
 

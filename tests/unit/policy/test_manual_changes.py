@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from policy_events import ADDRESS, at, event
 
 from bounceguard.core.address_history import AddressHistory, AddressStatus
 from bounceguard.core.addresses import InvalidAddress, InvalidTenant
 from bounceguard.core.categories import Category, Reason
 from bounceguard.core.models import SuppressionAction
 from bounceguard.core.suppression_policy import Decision, Effect, PolicyConfig, PolicyError, decide, manual_change
+
+from .policy_events import ADDRESS, at, event
 
 CONFIG = PolicyConfig()
 SUPPRESS, UNSUPPRESS = SuppressionAction.SUPPRESS, SuppressionAction.UNSUPPRESS

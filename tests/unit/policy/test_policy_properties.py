@@ -7,12 +7,13 @@ from datetime import timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from policy_events import T0, event
 
 from bounceguard.core.address_history import AddressStatus, history_from_json, history_to_json
 from bounceguard.core.categories import REASON_CATEGORY, Category, Reason
 from bounceguard.core.models import BounceEvent, Outcome, SuppressionAction
 from bounceguard.core.suppression_policy import PolicyConfig, decide, manual_change, replay
+
+from .policy_events import T0, event
 
 CONFIG = PolicyConfig()
 RECIPIENTS = ["bob@example.com", "Alice@Example.com", "carol@example.org"]

@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
-from policy_events import at, event
 
 from bounceguard.core.categories import Category, Reason
 from bounceguard.core.greylisting import is_greylisting
 from bounceguard.core.models import Outcome, RetryAction
 from bounceguard.core.retry_policy import DEFAULT_RETRY_RULES, RetryRule, advise_retry, rule_for
 from bounceguard.core.suppression_policy import PolicyConfig, decide, replay
+
+from .policy_events import at, event
 
 R = Reason
 CONFIG = PolicyConfig()

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import pytest
-from policy_events import ADDRESS, at, event
 
 from bounceguard.core.address_history import AddressStatus
 from bounceguard.core.addresses import InvalidAddress
@@ -20,6 +19,8 @@ from bounceguard.core.suppression_policy import (
     replay,
     transition_id,
 )
+
+from .policy_events import ADDRESS, at, event
 
 R = Reason
 CONFIG = PolicyConfig()
