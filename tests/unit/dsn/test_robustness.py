@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
-from dsn_corpus import corpus_dir
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bounceguard.core.dsn import BouncedRecipient, DsnParseError, ParsedBounce, parse_bounce
 
-_SAMPLES = sorted((corpus_dir() / "emails").glob("*.eml"))
+CORPUS = Path(
+    os.environ.get("BOUNCEGUARD_CORPUS", Path(__file__).resolve().parents[3].parent / "shared" / "corpus" / "sisimai")
+)
+
+
+def email_bytes(name: str) -> bytes:
+    path = CORPUS / "emails" / name
+    assert path.is_file(), f"bounce corpus missing at {CORPUS} (set BOUNCEGUARD_CORPUS)"
+    return path.read_bytes()
+
+
+_SAMPLES = sorted((CORPUS / "emails").glob("*.eml"))
+assert _SAMPLES, f"bounce corpus missing at {CORPUS} (set BOUNCEGUARD_CORPUS)"
 _SAMPLE_NAMES = [p.name for p in _SAMPLES[:: max(1, len(_SAMPLES) // 40)]]
 
 
@@ -26,7 +40,7 @@ def _check(raw: bytes) -> None:
 
 
 def _sample(name: str) -> bytes:
-    return (corpus_dir() / "emails" / name).read_bytes()
+    return email_bytes(name)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -34,6 +34,7 @@ class Tally:
     reason_ok: int = 0
     reason_ok_disputed: int = 0  # agreement when disputed labels are replaced by our reading
     hard_ok: int = 0
+    hard_ok_disputed: int = 0
     extra: int = 0
     parse_errors: int = 0
 
@@ -48,6 +49,7 @@ class Tally:
             "reason_agreement": self.reason_ok / found,
             "reason_agreement_with_disputes": self.reason_ok_disputed / found,
             "hardsoft_agreement": self.hard_ok / found,
+            "hardsoft_agreement_with_disputes": self.hard_ok_disputed / found,
         }
 
 
@@ -138,7 +140,10 @@ def _score(
             )
         if rec.hardbounce == bool(row["hardbounce"]):
             tally.hard_ok += 1
+            tally.hard_ok_disputed += 1
         else:
+            if dispute is not None and dispute.ours == rec.reason.value:
+                tally.hard_ok_disputed += 1
             report.disagreements.append(
                 Disagreement(
                     name, rec.recipient, "hardbounce", str(row["hardbounce"]), str(rec.hardbounce), rec.diagnostic[:300]
@@ -171,7 +176,8 @@ def format_report(report: EvalReport, show_disagreements: bool = True) -> str:
         f"parse errors {o.parse_errors})",
         f"reason agreement      {o.reason_ok}/{o.found} = {r['reason_agreement']:.2%}"
         f" (with {len(report.disputes)} disputed labels: {r['reason_agreement_with_disputes']:.2%})",
-        f"hard/soft agreement   {o.hard_ok}/{o.found} = {r['hardsoft_agreement']:.2%}",
+        f"hard/soft agreement   {o.hard_ok}/{o.found} = {r['hardsoft_agreement']:.2%}"
+        f" (with disputed labels: {r['hardsoft_agreement_with_disputes']:.2%})",
         f"block reasons marked hard: {len(report.block_marked_hard)}",
     ]
     lines += [f"  {item}" for item in report.block_marked_hard]

@@ -59,7 +59,15 @@ _COMMAND_RE = re.compile(
     r"|smtp:(rcpt|mail|data)\b",
     re.IGNORECASE,
 )
-_COMMANDS = {"rcpt": "RCPT", "reci": "RCPT", "mail": "MAIL", "data": "DATA", "helo": "HELO", "ehlo": "HELO", "init": "CONN"}
+_COMMANDS = {
+    "rcpt": "RCPT",
+    "reci": "RCPT",
+    "mail": "MAIL",
+    "data": "DATA",
+    "helo": "HELO",
+    "ehlo": "HELO",
+    "init": "CONN",
+}
 
 
 def find_command(text: str) -> str:
@@ -87,9 +95,10 @@ def find_status(text: str) -> str:
 
 _REPLY_BEFORE_STATUS = re.compile(r"(?<![\d.\-])([245][0-5]\d)[ \-]+\(?#?[245]\.\d{1,3}\.\d{1,3}(?!\d)")
 _REPLY_LEAD = re.compile(
-    r"(?:^|said:?|returned:?|reply:?|response:?|error:?|failed:?|\]:|\):|smtp;)\s*(?:\(\w+\)\s*)?"
-    r"([245][0-5]\d)(?:[ \-]|$)",
-    re.IGNORECASE,
+    r"(?:^|<<<|said:?|returned:?|reply:?|response:?|error:?|failed:?|with:|message|error_code ?:|:|smtp;)"
+    r"\s*(?:\(\w+\)\s*)?"
+    r"([45][0-5]\d)(?:[ \-]|$)",
+    re.IGNORECASE | re.MULTILINE,
 )
 
 

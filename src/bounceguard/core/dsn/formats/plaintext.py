@@ -58,9 +58,12 @@ def candidates(mail: BounceMail) -> list[str]:
 def fields_for(mail: BounceMail, recipient: str) -> Fields:
     text = mail.bounce_text
     diagnostic = diagnostic_near(text, recipient)
-    if not find_reply_code(diagnostic) and not find_status(diagnostic):
+    reply = find_reply_code(diagnostic)
+    if not reply and not find_status(diagnostic):
         # the reason sits in the paragraph after the address list (Gmail, DragonFly)
-        diagnostic = squeeze(diagnostic + " " + _coded_lines(text))
+        coded = _coded_lines(text)
+        reply = find_reply_code(coded)
+        diagnostic = squeeze(diagnostic + " " + coded)
     command = find_command(diagnostic)
     if not command:
         command = find_command(text)
@@ -68,7 +71,7 @@ def fields_for(mail: BounceMail, recipient: str) -> Fields:
         recipient=recipient,
         command=command,
         status=find_status(diagnostic),
-        reply_code=find_reply_code(diagnostic),
+        reply_code=reply or find_reply_code(diagnostic),
         diagnostic=diagnostic.strip(),
     )
 
@@ -77,7 +80,7 @@ def _coded_lines(text: str) -> str:
     """The lines of a report that carry an SMTP reply or status code."""
     lines = [line.strip() for line in text.splitlines() if find_reply_code(line) or find_status(line)]
     if lines:
-        return " ".join(lines[:6])
+        return "\n".join(lines[:6])
     return squeeze(text)[:600]
 
 
