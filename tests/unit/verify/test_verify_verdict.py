@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
@@ -180,3 +181,31 @@ def test_default_tenant_matches_models() -> None:
 def test_result_is_in_schema_list() -> None:
     schema = models.TOPIC_MODELS["verification-result"].model_json_schema()
     assert set(schema["required"]) >= {"address", "verdict", "checks"}
+
+
+class GatedResolver:
+    """'slow.example' answers only after every other domain has been looked up."""
+
+    def __init__(self, others: int) -> None:
+        self.others = others
+        self.seen = 0
+        self.gate = asyncio.Event()
+
+    async def lookup(self, domain: str) -> DomainAnswer:
+        if domain == "slow.example":
+            await self.gate.wait()
+        else:
+            self.seen += 1
+            if self.seen == self.others:
+                self.gate.set()
+        return DomainAnswer(DomainStatus.MX, hosts=(f"mx.{domain}",))
+
+
+async def test_slow_head_does_not_stall_the_rest() -> None:
+    # With only the head-of-line window this would wait forever: the slow address needs
+    # the ten after it to be looked up while holding one of the two slots.
+    resolver = GatedResolver(others=10)
+    ctx = VerifyContext(resolver=resolver, concurrency=2)
+    addresses = ["a@slow.example", *(f"b@d{i}.example" for i in range(10))]
+    results = await asyncio.wait_for(verify_many(addresses, ctx=ctx), timeout=10)
+    assert [r.address for r in results] == addresses

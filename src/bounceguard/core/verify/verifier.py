@@ -111,15 +111,29 @@ async def verify_address(address: str, *, tenant: str = DEFAULT_TENANT, ctx: Ver
 async def verify_iter(
     addresses: Iterable[str], *, tenant: str = DEFAULT_TENANT, ctx: VerifyContext
 ) -> AsyncIterator[VerificationResult]:
-    """Results in input order, with at most ``ctx.concurrency`` verifications in flight."""
+    """Results in input order, with at most ``ctx.concurrency`` verifications in flight.
+
+    A slow address (a DNS timeout) does not stall the others: finished results wait in a
+    reorder buffer of up to ``8 * concurrency`` entries, so memory stays bounded too.
+    """
     _validate_tenant(tenant)
-    window: deque[asyncio.Task[VerificationResult]] = deque()
     limit = max(1, ctx.concurrency)
+    max_pending = 8 * limit
+    slots = asyncio.Semaphore(limit)
+    window: deque[asyncio.Future[VerificationResult]] = deque()
+
+    async def one(address: str) -> VerificationResult:
+        try:
+            return await verify_address(address, tenant=tenant, ctx=ctx)
+        finally:
+            slots.release()
+
     try:
         for address in addresses:
-            window.append(asyncio.ensure_future(verify_address(address, tenant=tenant, ctx=ctx)))
-            if len(window) >= limit:
+            while window and (window[0].done() or len(window) >= max_pending):
                 yield await window.popleft()
+            await slots.acquire()
+            window.append(asyncio.ensure_future(one(address)))
         while window:
             yield await window.popleft()
     finally:
