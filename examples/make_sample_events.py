@@ -252,9 +252,7 @@ def _message_id(mailbox: str, n: int) -> str:
     return f"<{digest}@{mailbox.split('@', 1)[1]}>"
 
 
-def _result(
-    n: int, rcpt: str, mailbox: str, segment: str, at: datetime, failure: Failure | None
-) -> SendResult:
+def _result(n: int, rcpt: str, mailbox: str, segment: str, at: datetime, failure: Failure | None) -> SendResult:
     receiver_mx = RECEIVERS[_receiver_of(rcpt)][1]
     common = {
         "event_id": f"sample-{n:05d}",
