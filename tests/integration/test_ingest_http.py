@@ -305,8 +305,13 @@ async def test_limits_and_errors(
     status, answer = await post(server, "/webhooks/acmemail", b"{}", {})
     assert (status, answer.get("error")) == (404, "unknown-provider")
 
-    status, answer = await post(server, "/webhooks/postmark/bad tenant!", b"{}", {})
-    assert status in (400, 404)
+    status, answer = await post(server, "/webhooks/postmark/bad~tenant", b"{}", {})
+    assert (status, answer.get("error")) == (400, "bad-tenant")
+
+    status, answer = await post(
+        server, "/webhooks/postmark", b'{"RecordType": ', {"Authorization": basic("pm", "pm-secret")}
+    )
+    assert (status, answer.get("error")) == (400, "malformed")
 
     assert await drain(kafka_bootstrap, topic, producer) == []
 
