@@ -98,7 +98,7 @@ class PolicyConfig(BaseModel):
     uncounted_soft_reasons: frozenset[Reason] = frozenset({Reason.RATELIMITED, Reason.SPEEDING, Reason.TOOMANYCONN})
     count_greylisting: bool = False
     max_soft_kept: int = Field(default=32, ge=1)
-    max_seen_ids: int = Field(default=256, ge=1)
+    max_seen_ids: int = Field(default=128, ge=1)
     max_pending_messages: int = Field(default=16, ge=1)
     retry_rules: dict[str, RetryRule] = Field(default_factory=lambda: dict(DEFAULT_RETRY_RULES))
     retry_max_age_hours: float = Field(default=72, gt=0)
