@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import os
 import sys
 import time
 from collections.abc import Sequence
@@ -30,6 +29,7 @@ from bounceguard.edges.verify.csv_lists import VerdictCsvWriter, read_address_ta
 from bounceguard.edges.verify.lists import ListFileError
 from bounceguard.edges.verify.resolver import InvalidNameserver
 from bounceguard.edges.verify.settings import VerifySettings, build_context
+from bounceguard.settings import Settings
 
 PROGRESS_MIN_ROWS = 1000  # shorter lists finish before a bar is worth drawing
 
@@ -97,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
 def _serve(ctx: VerifyContext, settings: VerifySettings, args: argparse.Namespace) -> int:
     from bounceguard.edges.verify_api import serve_verify_api
 
-    auth = TokenAuth.from_spec(os.environ.get("BOUNCEGUARD_API_TOKENS", ""))
+    auth = TokenAuth.from_spec(Settings().api_tokens)  # BOUNCEGUARD_API_TOKENS
     if not auth.tokens:
         print("bounceguard verify serve: set BOUNCEGUARD_API_TOKENS=token:tenant,...", file=sys.stderr)
         return 2
