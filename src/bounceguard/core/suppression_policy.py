@@ -262,11 +262,21 @@ def replay(events: Iterable[BounceEvent], config: PolicyConfig) -> ReplayResult:
             result.suppressions.append(decision.suppression)
         if decision.retry is not None:
             result.retries.append(decision.retry)
-        if decision.effect is Effect.DELIVERY:
-            known = domain_delivery.get(domain_key)
-            if known is None or event.occurred_at > known:
-                domain_delivery[domain_key] = event.occurred_at
+        if decision.effect is Effect.DELIVERY and domain_delivery_advances(
+            domain_delivery.get(domain_key), event.occurred_at
+        ):
+            domain_delivery[domain_key] = event.occurred_at
     return result
+
+
+# A domain's last delivery is rewritten at most this often (event time): the hostunknown grace
+# rule needs days of precision, and the stream would otherwise write its domain table on every
+# delivery. The stream and this oracle share the rule so they agree exactly.
+DOMAIN_DELIVERY_GRANULARITY = timedelta(hours=1)
+
+
+def domain_delivery_advances(known: datetime | None, at: datetime) -> bool:
+    return known is None or at - known > DOMAIN_DELIVERY_GRANULARITY
 
 
 # --- rules -------------------------------------------------------------------------------

@@ -17,17 +17,13 @@ from pydantic import ValidationError
 from bounceguard.core.address_step import AddressRecord, StepResult, step, trend_inputs
 from bounceguard.core.addresses import domain_of
 from bounceguard.core.categories import Category
-from bounceguard.core.models import BounceEvent, Outcome, utcnow
+from bounceguard.core.models import BounceEvent, utcnow
+from bounceguard.core.suppression_policy import Effect, domain_delivery_advances
 from bounceguard.edges import metrics
 from bounceguard.stream.app import Pipeline
 from bounceguard.stream.intake_agents import send_dead_letter
 
 log = logging.getLogger(__name__)
-
-# A domain's last delivery is rewritten at most this often (seconds of event time): the
-# hostunknown grace rule needs days of precision, not every delivery in the changelog.
-_DOMAIN_WRITE_GRANULARITY = 3600.0
-
 
 def install(pipeline: Pipeline) -> None:
     app = pipeline.app
@@ -58,20 +54,16 @@ def install(pipeline: Pipeline) -> None:
     async def track_addresses(stream: Any) -> None:
         async for ev in stream.events():
             message = ev.message
+            key: bytes = message.key or b""
             try:
                 event = BounceEvent.model_validate_json(message.value)
-            except (ValidationError, ValueError, TypeError) as exc:
-                await send_dead_letter(pipeline, message, exc)
-                continue
-            key: bytes = message.key or b""
-            raw = addresses.get(key)
-            record = AddressRecord.model_validate_json(raw) if raw else None
-            domain_key = f"{event.tenant}/{domain_of(event.recipient)}".encode()
-            domain_raw = domains.get(domain_key)
-            domain_last = datetime.fromisoformat(domain_raw.decode()) if domain_raw else None
-            try:
+                raw = addresses.get(key)
+                record = AddressRecord.model_validate_json(raw) if raw else None
+                domain_key = f"{event.tenant}/{domain_of(event.recipient)}".encode()
+                domain_raw = domains.get(domain_key)
+                domain_last = datetime.fromisoformat(domain_raw.decode()) if domain_raw else None
                 result: StepResult = step(record, event, policy, domain_last_delivery=domain_last)
-            except ValueError as exc:  # InvalidAddress / PolicyError: bad input, not a crash
+            except (ValidationError, ValueError, TypeError) as exc:  # bad input, InvalidAddress, PolicyError
                 await send_dead_letter(pipeline, message, exc)
                 continue
             if result.duplicate:
@@ -79,9 +71,7 @@ def install(pipeline: Pipeline) -> None:
                 continue
             metrics.observe_event(event, attempt=result.counts_as_attempt)
             addresses[key] = result.record.model_dump_json().encode()
-            if event.outcome is Outcome.DELIVERED and (
-                domain_last is None or (event.occurred_at - domain_last).total_seconds() > _DOMAIN_WRITE_GRANULARITY
-            ):
+            if result.decision.effect is Effect.DELIVERY and domain_delivery_advances(domain_last, event.occurred_at):
                 domains[domain_key] = event.occurred_at.isoformat().encode()
             if result.suppression is not None:
                 await suppressions.send(key=key, value=result.suppression.model_dump_json().encode())
