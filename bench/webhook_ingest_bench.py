@@ -7,7 +7,9 @@ SendGrid ECDSA, Mailgun HMAC and Postmark basic auth; one event each), then meas
 
 - ingest: POST every request with --concurrency in flight; counts 200 answers/s;
 - baseline: the same envelopes sent with raw aiokafka `send_and_wait` (acks=all,
-  idempotent), --concurrency in flight, from this process.
+  idempotent), --concurrency in flight, from this process;
+- http floor: the same number of `GET /healthz` through the same client, i.e. what
+  HTTP alone costs on this machine (no verification, no Kafka).
 
 Prints both rates and ingest/baseline. Everything runs on this machine's cores, so the
 broker, server and client compete for CPU; compare ratios, not absolute figures.
@@ -113,6 +115,23 @@ async def run_ingest(base_url: str, requests: list[Request], concurrency: int) -
         return time.perf_counter() - t0, ok
 
 
+async def run_health(base_url: str, n: int, concurrency: int) -> float:
+    remaining = n
+
+    async def worker(session: aiohttp.ClientSession) -> None:
+        nonlocal remaining
+        while remaining > 0:
+            remaining -= 1
+            async with session.get(f"{base_url}/healthz") as r:
+                await r.read()
+
+    connector = aiohttp.TCPConnector(limit=concurrency)
+    async with aiohttp.ClientSession(connector=connector) as session:
+        t0 = time.perf_counter()
+        await asyncio.gather(*(worker(session) for _ in range(concurrency)))
+        return time.perf_counter() - t0
+
+
 async def run_baseline(bootstrap: str, topic: str, requests: list[Request], concurrency: int) -> float:
     now = datetime.now(UTC)
     values = [
@@ -188,10 +207,12 @@ def main() -> int:
             print(f"ingest: only {ok}/{len(requests)} requests answered 200", file=sys.stderr)
             return 1
         baseline_s = asyncio.run(run_baseline(bootstrap, base_topic, requests, args.concurrency))
+        health_s = asyncio.run(run_health(base_url, len(requests), args.concurrency))
         ingest_rate, baseline_rate = len(requests) / ingest_s, len(requests) / baseline_s
         print(f"requests: {len(requests)}  concurrency: {args.concurrency}  broker: {bootstrap}")
         print(f"ingest   (HTTP -> verify -> Kafka ack): {ingest_rate:9.0f} req/s  ({ingest_s:.2f} s)")
         print(f"baseline (aiokafka send_and_wait)     : {baseline_rate:9.0f} msg/s  ({baseline_s:.2f} s)")
+        print(f"http floor (GET /healthz)             : {len(requests) / health_s:9.0f} req/s  ({health_s:.2f} s)")
         print(f"ratio ingest/baseline: {ingest_rate / baseline_rate:.2f}")
         return 0
     finally:
