@@ -69,8 +69,11 @@ def classify(
     """
     try:
         return _classify_cached(reply_code, status, diagnostic, remote_host, smtp_command)
-    except TypeError as exc:  # unhashable arguments (lists, dicts) never reach _decide's own check
-        raise ClassifyInputError(f"classify arguments must be int/str/None: {exc}") from None
+    except ClassifyInputError:
+        raise
+    except TypeError:  # unhashable arguments (lists, dicts) never reach _decide's own check
+        _check_types(reply_code, status, diagnostic, remote_host, smtp_command)
+        raise
 
 
 def classify_reply(text: str, remote_host: str | None = None) -> Classification:

@@ -13,6 +13,7 @@ RULE = ReasonRule(
         "sender score",
         "ts03",  # Yahoo/AOL "[TS03] All messages from x will be permanently deferred"
         "tss04",  # Yahoo/AOL "[TSS04] Messages from x temporarily deferred due to user complaints"
+        "tss09",  # Yahoo/AOL "[TSS09] All messages from x will be permanently deferred"
         "user complaints",
         "sending ip has been temporarily rate limited due to ip reputation",  # Gmail
     ),

@@ -42,6 +42,8 @@ RULE = ReasonRule(
         "invalid ip for sending",  # Yahoo "INVALID IP FOR SENDING MAIL OF DOMAIN"
         "unfortunately, messages from",  # Outlook.com SC-00x "messages from x weren't sent"
         "service refuse",  # Orange / La Poste "Service refuse. Veuillez essayer plus tard"
+        "blocked using",  # Postfix RBL "Client host [x] blocked using zen.spamhaus.org"
+        "traffic not accepted from this ip",  # Microsoft 365 5.7.708
         "s3140",  # Microsoft 365 block list codes
         "s3150",
     ),

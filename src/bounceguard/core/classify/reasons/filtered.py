@@ -21,5 +21,6 @@ RULE = ReasonRule(
         "only accepts mail from",
         "not on the whitelist",
         "not in the allowed list",
+        "envelope blocked",  # Mimecast "Envelope blocked - User Entry": the recipient blocks this sender
     ),
 )

@@ -8,6 +8,7 @@ RULE = ReasonRule(
     priority=60,
     phrases=(
         "policy",  # Gmail "due to policy", Mimecast "Message rejected due to local policy"
+        "policies",  # Mimecast "Email rejected due to security policies"
         "prohibited",  # various "prohibited attachment"
         "attachment",  # Microsoft 365 "attachment type not allowed"
         "not allowed by",

@@ -20,6 +20,7 @@ RULE = ReasonRule(
         "unroutable sender address",  # Exim
         "mail from rejected",
         "invalid sender",
+        "sender address is not allowed",  # web.de / GMX
         "sender denied",
         "purported responsible address",  # Courier Sender ID "can't determine Purported Responsible Address"
         "you may not have permission to post",  # Google Groups

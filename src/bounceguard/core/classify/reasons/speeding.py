@@ -15,6 +15,7 @@ RULE = ReasonRule(
         "too fast",
         "unusual rate",  # Gmail "unusual rate of unsolicited mail"
         "throttl",  # "throttled", "throttling"
+        "server busy. please try again later",  # Microsoft 365 "4.7.500 Server busy ... (S77719)"
         "sending too much",
         "receiving mail at a rate",  # Gmail "receiving mail at a rate that prevents additional messages"
         "temporarily deferred",  # Yahoo/AOL "temporarily deferred"

@@ -5,7 +5,7 @@ from bounceguard.core.classify.rule import ReasonRule
 
 RULE = ReasonRule(
     reason=Reason.SUSPEND,
-    priority=87,
+    priority=92,
     phrases=(
         "mailbox disabled",  # Gmail/Outlook "mailbox disabled, not accepting messages"
         "account disabled",  # Gmail "The email account that you tried to reach is disabled"
