@@ -4,7 +4,8 @@
 use strict;
 use warnings;
 use Sisimai;
-use Time::HiRes qw(time);
+# CPU time of this process (user + system): wall time swings with other load
+sub cpu { my @t = times; return $t[0] + $t[1]; }
 
 my $rounds = shift @ARGV;
 my @blobs;
@@ -17,12 +18,12 @@ for my $file (@ARGV) {
 my $rise = Sisimai->can('rise') ? 'rise' : 'make';
 my $best = 0;
 for my $round (0 .. $rounds) {
-    my $start = time;
+    my $start = cpu();
     for my $blob (@blobs) {
         my $text = $blob;
         my $found = Sisimai->$rise(\$text, 'delivered' => 1, 'vacation' => 1);
     }
-    my $rate = scalar(@blobs) / (time - $start);
+    my $rate = scalar(@blobs) / (cpu() - $start);
     $best = $rate if $round > 0 && $rate > $best;    # round 0 warms up
 }
 printf "e-mails/s %.1f\n", $best;

@@ -37,7 +37,7 @@ _ORIGINAL_MARKERS = re.compile(
     r"|-+ ?the following is a copy of"
     r"|content-type: message/rfc822"
     r")",
-    re.IGNORECASE | re.MULTILINE,
+    re.MULTILINE,
 )
 _HEADER_BLOCK = re.compile(
     r"^(?:Return-Path|Received|Message-I[dD]|DKIM-Signature|X-Received|Date|From|To|Subject"
@@ -154,7 +154,11 @@ class BounceMail:
     @cached_property
     def cut_at(self) -> int | None:
         """Offset in `full_text` where a copy of the original message starts, if any."""
-        match = _ORIGINAL_MARKERS.search(self.full_text)
+        text = self.full_text
+        lowered = text.lower()  # a case-sensitive search of the lower-cased text is much faster
+        if len(lowered) != len(text):  # a few characters grow when lower-cased: offsets would shift
+            lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+        match = _ORIGINAL_MARKERS.search(lowered)
         return match.start() if match else None
 
     @cached_property

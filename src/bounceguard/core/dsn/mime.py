@@ -9,9 +9,11 @@ Header decoding, parameters and base64/quoted-printable stay with the stdlib.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from email.message import Message
 from email.parser import HeaderParser
+from email.policy import compat32
 
 _HEADER_PARSER = HeaderParser()
 MAX_DEPTH = 8  # nested multiparts deeper than this are treated as opaque leaves
@@ -26,6 +28,8 @@ class Part:
     content_type: str
     children: list[Part] = field(default_factory=list)
     _text: str | None = None
+    _pending: bool = False  # a returned message whose body parts are split only when asked
+    _depth: int = 0
 
     @property
     def raw_body(self) -> str:
@@ -43,6 +47,9 @@ class Part:
         stack = [self]
         while stack:
             part = stack.pop()
+            if part._pending:
+                part._pending = False
+                _split_children(part, part._depth, [MAX_PARTS])
             out.append(part)
             stack.extend(reversed(part.children))
         return out
@@ -83,11 +90,48 @@ def parse_headers(text: str) -> Message:
     end, body_start = _header_end(text)
     if end < 0:
         return _HEADER_PARSER.parsestr(text, headersonly=True)
-    msg = _HEADER_PARSER.parsestr(text[:end], headersonly=True)
-    if msg.get_payload():
-        # the feed parser saw a non-header line inside the block: let it decide on the whole
-        return _HEADER_PARSER.parsestr(text, headersonly=True)
+    msg = _plain_header_block(text[:end])
+    if msg is None:
+        msg = _HEADER_PARSER.parsestr(text[:end], headersonly=True)
+        if msg.get_payload():
+            # the feed parser saw a non-header line inside the block: let it decide on the whole
+            return _HEADER_PARSER.parsestr(text, headersonly=True)
     msg.set_payload(text[body_start:])
+    return msg
+
+
+_HEADER_NAME = re.compile(r"[\041-\071\073-\176]+:")  # RFC 5322 section 2.2 field name + colon
+_ODD_BREAKS = re.compile(r"[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]|\r(?!\n)")
+
+
+def _plain_header_block(block: str) -> Message | None:
+    """A well-formed header block as a compat32 Message, without the feed parser.
+
+    Only the grouping of folded lines is done here; each field goes through the policy's own
+    `header_source_parse`, so values are exactly what the feed parser would store. Anything
+    unusual (a non-field line, odd line breaks) returns None and the feed parser takes over.
+    """
+    if _ODD_BREAKS.search(block):
+        return None
+    msg = Message()
+    lines = block.splitlines(keepends=True)
+    if lines and lines[0].startswith("From "):
+        msg.set_unixfrom(lines[0].rstrip("\r\n"))
+        lines = lines[1:]
+    group: list[str] = []
+    for line in lines:
+        if line[:1] in (" ", "\t"):
+            if not group:
+                return None
+            group.append(line)
+            continue
+        if _HEADER_NAME.match(line) is None:
+            return None
+        if group:
+            msg.set_raw(*compat32.header_source_parse(group))
+        group = [line]
+    if group:
+        msg.set_raw(*compat32.header_source_parse(group))
     return msg
 
 
@@ -173,12 +217,25 @@ def build_tree(text: str) -> Part:
     return _build(parse_headers(text), 0, budget)
 
 
-def _build(msg: Message, depth: int, budget: list[int]) -> Part:
+def _build(msg: Message, depth: int, budget: list[int], lazy: bool = False) -> Part:
     ctype = msg.get_content_type()
-    part = Part(headers=msg, content_type=ctype)
+    part = Part(headers=msg, content_type=ctype, _depth=depth)
     budget[0] -= 1
     if depth >= MAX_DEPTH or budget[0] <= 0:
         return part
+    if lazy and ctype.startswith("multipart/"):
+        # the returned original message: its headers matter, its body parts rarely do
+        part._pending = True
+        return part
+    _split_children(part, depth, budget)
+    return part
+
+
+def _split_children(part: Part, depth: int, budget: list[int]) -> None:
+    msg = part.headers
+    ctype = part.content_type
+    if depth >= MAX_DEPTH:
+        return
     if ctype.startswith("multipart/"):
         boundary = msg.get_boundary()
         body = part.raw_body
@@ -195,5 +252,4 @@ def _build(msg: Message, depth: int, budget: list[int]) -> Part:
         if cte in ("base64", "quoted-printable"):
             body = part.text()
         if body.strip():
-            part.children.append(_build(parse_headers(body.lstrip("\r\n")), depth + 1, budget))
-    return part
+            part.children.append(_build(parse_headers(body.lstrip("\r\n")), depth + 1, budget, lazy=True))

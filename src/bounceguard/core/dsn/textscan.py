@@ -18,6 +18,13 @@ _LEAD = re.compile(
     re.I,
 )
 MAX_LINES = 8
+_WINDOW = 4000  # characters after an address that may still belong to its diagnostic
+
+
+def _find_folded(text: str, needle: str) -> int:
+    """Case-insensitive find without lower-casing the whole report when the case matches."""
+    idx = text.find(needle)
+    return idx if idx >= 0 else text.lower().find(needle.lower())
 
 
 def line_addresses(text: str) -> list[str]:
@@ -53,11 +60,11 @@ def diagnostic_near(text: str, address: str, max_lines: int = MAX_LINES) -> str:
     """
     if not text:
         return ""
-    idx = text.lower().find(address.lower()) if address else -1
+    idx = _find_folded(text, address) if address else -1
     if idx < 0:
         return ""
     line_start = text.rfind("\n", 0, idx) + 1
-    lines = text[line_start:].splitlines()
+    lines = text[line_start : line_start + _WINDOW].splitlines()
     first = lines[0] if lines else ""
     indent = _indent(first)
     at = first.lower().find(address.lower())

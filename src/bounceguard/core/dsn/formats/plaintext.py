@@ -3,6 +3,8 @@ else the X-Failed-Recipients header (Exim, Gmail) or the original recipient head
 
 from __future__ import annotations
 
+import re
+
 from bounceguard.core.dsn.bouncemail import BounceMail, header_text
 from bounceguard.core.dsn.fields import (
     Fields,
@@ -76,11 +78,25 @@ def fields_for(mail: BounceMail, recipient: str) -> Fields:
     )
 
 
+# one pass over the report for lines carrying a reply code ("550 ...", "said: 550") or a status
+_CODE = re.compile(r"(?<![\d.])[245]\.\d{1,3}\.\d{1,3}|(?<![\d.\-])[45][0-5]\d[ \-]")
+
+
 def _coded_lines(text: str) -> str:
     """The lines of a report that carry an SMTP reply or status code."""
-    lines = [line.strip() for line in text.splitlines() if find_reply_code(line) or find_status(line)]
+    lines: list[str] = []
+    last_end = -1
+    for match in _CODE.finditer(text):
+        if match.start() < last_end:
+            continue  # already took this line
+        start = text.rfind("\n", 0, match.start()) + 1
+        end = text.find("\n", match.end())
+        last_end = end if end >= 0 else len(text)
+        lines.append(text[start:last_end].strip())
+        if len(lines) >= 6:
+            break
     if lines:
-        return "\n".join(lines[:6])
+        return "\n".join(lines)
     return squeeze(text)[:600]
 
 
