@@ -42,6 +42,10 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default=Path("var/worker"), description="Faust data dir (RocksDB tables).")
     web_host: str = Field(default="127.0.0.1", description="Bind address of the worker's web server.")
     web_port: int = Field(default=6066, description="Port of /metrics, /healthz, /readyz and the API.")
+    canonical_url: str | None = Field(
+        default=None,
+        description="URL other workers use to reach this one (API requests are forwarded to a key's owner).",
+    )
     processing_guarantee: Literal["at_least_once", "exactly_once"] = "at_least_once"
     default_tenant: str = "default"
     max_message_bytes: int = Field(default=10 * 1024 * 1024, description="Larger inputs are dead-lettered.")

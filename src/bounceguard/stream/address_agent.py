@@ -25,6 +25,7 @@ from bounceguard.stream.intake_agents import send_dead_letter
 
 log = logging.getLogger(__name__)
 
+
 def install(pipeline: Pipeline) -> None:
     app = pipeline.app
     settings = pipeline.settings

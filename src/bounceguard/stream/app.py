@@ -30,6 +30,9 @@ class Pipeline:
 
 def create_app(settings: Settings) -> Pipeline:
     settings.data_dir.mkdir(parents=True, exist_ok=True)  # Faust's mkdir is not recursive
+    extra: dict[str, Any] = {}
+    if settings.canonical_url:
+        extra["canonical_url"] = settings.canonical_url
     app = faust.App(
         settings.app_id,
         broker=settings.broker_url,
@@ -50,6 +53,7 @@ def create_app(settings: Settings) -> Pipeline:
         producer_acks=-1,
         producer_linger_ms=2,
         stream_wait_empty=False,
+        **extra,
     )
     pipeline = Pipeline(settings=settings, app=app)
     from bounceguard.stream.topics import topic_specs

@@ -19,6 +19,15 @@ TREND_INPUT = "trend-input"
 # with PartitionsMismatch.
 TABLES = ("address-state", "domain-delivery", "trend-state")
 
+_DAY_MS = 24 * 3600 * 1000
+# Outputs people look back at keep longer than the broker default (7 days): dead letters must
+# survive a long weekend plus the time to fix and replay them; alerts are an audit trail.
+_RETENTION: dict[str, dict[str, str]] = {
+    "deadletter": {"retention.ms": str(30 * _DAY_MS)},
+    "alerts": {"retention.ms": str(30 * _DAY_MS)},
+    "trends": {"retention.ms": str(7 * _DAY_MS)},
+}
+
 
 @dataclass(frozen=True)
 class TopicSpec:
@@ -30,7 +39,7 @@ class TopicSpec:
 def topic_specs(settings: Settings) -> list[TopicSpec]:
     specs = []
     for short in (*TOPIC_NAMES, TREND_INPUT):
-        config: dict[str, str] = {}
+        config: dict[str, str] = dict(_RETENTION.get(short, {}))
         if short == "suppressions":
             # Latest decision per tenant/address is what subscribers rebuild their set from.
             config = {"cleanup.policy": "compact", "min.compaction.lag.ms": "60000"}
