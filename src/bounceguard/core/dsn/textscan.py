@@ -68,7 +68,7 @@ def diagnostic_near(text: str, address: str, max_lines: int = MAX_LINES) -> str:
     first = lines[0] if lines else ""
     indent = _indent(first)
     at = first.lower().find(address.lower())
-    rest = first[at + len(address) :].strip(" >:\t")
+    rest = first[at + len(address) :].strip(" >:\t\"'")
     prefix = first[:at].strip(" <>\t")
     if rest and prefix[:3].isdigit():
         rest = f"{prefix} {rest}"  # Sendmail "554 <a@example.org>... Host unknown"

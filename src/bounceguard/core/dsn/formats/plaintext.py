@@ -57,18 +57,18 @@ def candidates(mail: BounceMail) -> list[str]:
     return found[:16]
 
 
-def fields_for(mail: BounceMail, recipient: str) -> Fields:
+def fields_for(mail: BounceMail, recipient: str, alone: bool = True) -> Fields:
     text = mail.bounce_text
     diagnostic = diagnostic_near(text, recipient)
     reply = find_reply_code(diagnostic)
     if not reply and not find_status(diagnostic):
-        # the reason sits in the paragraph after the address list (Gmail, DragonFly)
-        coded = _coded_lines(text)
+        # the reason sits in the paragraph after the address list (Gmail, DragonFly); with
+        # several recipients only what follows this one can be about it
+        at = -1 if alone else text.find(recipient)
+        coded = _coded_lines(text[at:] if at > 0 else text)
         reply = find_reply_code(coded)
         diagnostic = squeeze(diagnostic + " " + coded)
-    command = find_command(diagnostic)
-    if not command:
-        command = find_command(text)
+    command = find_command(diagnostic) or _command_before(text, recipient) or find_command(text)
     return Fields(
         recipient=recipient,
         command=command,
@@ -105,7 +105,19 @@ def _detect(mail: BounceMail) -> bool:
 
 
 def _extract(mail: BounceMail) -> list[Fields]:
-    return [fields_for(mail, addr) for addr in candidates(mail)]
+    found = candidates(mail)
+    return [fields_for(mail, addr, alone=len(found) == 1) for addr in found]
+
+
+def _command_before(text: str, recipient: str) -> str:
+    """In a session transcript, the command exchange that mentions or precedes the recipient."""
+    at = text.find(recipient)
+    if at < 0 or ">>> " not in text:
+        return ""
+    start = text.rfind("\n>>> ", max(0, at - 2000), at)
+    if start < 0:
+        return ""
+    return find_command(text[start + 1 : at + len(recipient) + 300])
 
 
 FORMAT = BounceFormat(name="plaintext", detect=_detect, extract=_extract, order=900)
