@@ -52,6 +52,9 @@ def decide(fields: Fields) -> Verdict:
     return Verdict(verdict.reason, verdict.category, verdict.hardbounce, verdict.why)
 
 
+_LOCAL_PROGRAM = frozenset(
+    {Reason.USERUNKNOWN, Reason.UNDEFINED, Reason.ONHOLD, Reason.SYSTEMERROR, Reason.FILTERED}
+)
 _BEFORE_DATA = frozenset({"CONN", "HELO", "MAIL", "RCPT"})
 # Reasons that only say "something failed on the way": in a final report after temporary
 # failures they mean the sending MTA ran out of retries.
@@ -71,6 +74,10 @@ def _in_context(reason: Reason, fields: Fields, reply: int | None) -> tuple[Reas
         # so the address is not proven dead (Sisimai's "filtered"). Without any SMTP reply the
         # text comes from the reporting system's own directory lookup and stays firm.
         return Reason.FILTERED, "user-unknown wording not tied to RCPT TO"
+    if fields.diagnostic_type == "x-unix" and reason in _LOCAL_PROGRAM:
+        # RFC 3464 diagnostic type X-Unix: a local delivery program (procmail, a pipe) failed,
+        # whatever its message says; an exit code alone ("77") reads as nothing else
+        return Reason.MAILERERROR, "X-Unix diagnostic: a local delivery program failed"
     if fields.command == "MAIL" and reason in _SENDER_STAGE:
         return Reason.REJECTED, "refused at MAIL FROM: the sender, not the recipient"
     if reason is Reason.NETWORKERROR and ("timed out" in fields.diagnostic or "timeout" in fields.diagnostic):

@@ -16,7 +16,8 @@ from bounceguard.core.dsn.formats.base import BounceFormat
 
 
 def _detect(mail: BounceMail) -> bool:
-    return '"notificationType"' in mail.full_text or '"eventType"' in mail.full_text
+    text = mail.full_text
+    return "notificationType" in text or '"eventType"' in text
 
 
 def _document(text: str) -> dict[str, Any] | None:
@@ -29,6 +30,8 @@ def _document(text: str) -> dict[str, Any] | None:
     body = body.replace("!\n ", "").replace("!\r\n ", "").replace("\r\n", "").replace("\n", "")
     try:
         doc = json.loads(body)
+        if isinstance(doc, dict) and doc.get("Type") == "Notification" and isinstance(doc.get("Message"), str):
+            doc = json.loads(doc["Message"])  # the SNS envelope carries the SES notification as a string
     except ValueError:
         return None
     return doc if isinstance(doc, dict) else None

@@ -79,7 +79,9 @@ def fields_from_dsn(mail: BounceMail, text: str) -> list[Fields]:
         if not recipient:
             continue
         action = block.get("action", "").strip().lower().split(" ")[0]
-        diagnostic = squeeze(_after_type(header_text(block.get("diagnostic-code", ""))))
+        raw_diagnostic = header_text(block.get("diagnostic-code", ""))
+        diagnostic = squeeze(_after_type(raw_diagnostic))
+        diagnostic_type = raw_diagnostic.partition(";")[0].strip().lower() if ";" in raw_diagnostic[:16] else ""
         status = find_status(block.get("status", ""))
         if not diagnostic:
             diagnostic = diagnostic_near(mail.bounce_text, recipient)
@@ -101,6 +103,7 @@ def fields_from_dsn(mail: BounceMail, text: str) -> list[Fields]:
                 remote_mta=remote.strip("[] "),
                 kind=kind,
                 command=command,
+                diagnostic_type=diagnostic_type,
             )
         )
     return out
