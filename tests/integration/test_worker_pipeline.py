@@ -34,7 +34,9 @@ def _result(recipient: str, outcome: str, at: datetime, **kw: Any) -> bytes:
 
 
 async def _send(worker: WorkerProcess, *values: bytes) -> None:
-    await produce(worker.bootstrap, f"{worker.topic_prefix}send-results", [(None, v) for v in values])
+    # Keyed by recipient, as the topic contract asks: one address's results stay in order.
+    records = [(orjson.loads(v)["recipient"].encode(), v) for v in values]
+    await produce(worker.bootstrap, f"{worker.topic_prefix}send-results", records)
 
 
 async def _suppressions_for(
