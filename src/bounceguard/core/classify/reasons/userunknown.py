@@ -47,6 +47,7 @@ RULE = ReasonRule(
         "address couldn't be found",  # Gmail "the address couldn't be found. Check for typos"
         "not listed in domino directory",  # HCL Domino
         "not listed in public name & address book",  # Lotus Notes
+        "invalid final delivery userid",  # Ipswitch IMail "Invalid final delivery userid: user@example.jp"
         "user not exist",  # McAfee appliances "User not exist"
         "no valid recipients",  # Verizon MMS gateway
         "please check if address is correct",  # Trend Micro InterScan
