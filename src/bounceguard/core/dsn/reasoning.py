@@ -52,8 +52,10 @@ def decide(fields: Fields) -> Verdict:
     return Verdict(verdict.reason, verdict.category, verdict.hardbounce, verdict.why)
 
 
-_LOCAL_PROGRAM = frozenset(
-    {Reason.USERUNKNOWN, Reason.UNDEFINED, Reason.ONHOLD, Reason.SYSTEMERROR, Reason.FILTERED}
+# Readings of a local program's output that say no more than "it failed": an exit code read
+# as a reply code, or "no such user" from procmail about its own spool file.
+_LOCAL_PROGRAM_VAGUE = frozenset(
+    {Reason.UNDEFINED, Reason.ONHOLD, Reason.DELIVERED, Reason.USERUNKNOWN, Reason.FILTERED}
 )
 _BEFORE_DATA = frozenset({"CONN", "HELO", "MAIL", "RCPT"})
 # Reasons that only say "something failed on the way": in a final report after temporary
@@ -74,7 +76,10 @@ def _in_context(reason: Reason, fields: Fields, reply: int | None) -> tuple[Reas
         # so the address is not proven dead (Sisimai's "filtered"). Without any SMTP reply the
         # text comes from the reporting system's own directory lookup and stays firm.
         return Reason.FILTERED, "user-unknown wording not tied to RCPT TO"
-    if fields.diagnostic_type == "x-unix" and reason in _LOCAL_PROGRAM:
+    if fields.diagnostic_type == "x-unix" and reason in _LOCAL_PROGRAM_VAGUE:
+        if fields.status[1:3] == ".3":
+            # RFC 3463 X.3.x: the mail system itself (sendmail's EX_CONFIG/EX_SOFTWARE exits)
+            return Reason.SYSTEMERROR, "X-Unix diagnostic with a mail-system status"
         # RFC 3464 diagnostic type X-Unix: a local delivery program (procmail, a pipe) failed,
         # whatever its message says; an exit code alone ("77") reads as nothing else
         return Reason.MAILERERROR, "X-Unix diagnostic: a local delivery program failed"

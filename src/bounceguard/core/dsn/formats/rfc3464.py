@@ -82,6 +82,9 @@ def fields_from_dsn(mail: BounceMail, text: str) -> list[Fields]:
         raw_diagnostic = header_text(block.get("diagnostic-code", ""))
         diagnostic = squeeze(_after_type(raw_diagnostic))
         diagnostic_type = raw_diagnostic.partition(";")[0].strip().lower() if ";" in raw_diagnostic[:16] else ""
+        actual = block.get("x-actual-recipient", "")
+        if _after_type(actual).startswith("|") or actual.lower().startswith("x-unix"):
+            diagnostic_type = "x-unix"  # delivered to a pipe: any failure is the local program's
         status = find_status(block.get("status", ""))
         if not diagnostic:
             diagnostic = diagnostic_near(mail.bounce_text, recipient)
