@@ -219,6 +219,9 @@ def build_tree(text: str) -> Part:
 
 def _build(msg: Message, depth: int, budget: list[int], lazy: bool = False) -> Part:
     ctype = msg.get_content_type()
+    if " " in ctype or "\n" in ctype or "\t" in ctype:
+        # parameters without the ";" ("text/plain\n   charset=...", seen from OpenMail)
+        ctype = ctype.split()[0]
     part = Part(headers=msg, content_type=ctype, _depth=depth)
     budget[0] -= 1
     if depth >= MAX_DEPTH or budget[0] <= 0:
