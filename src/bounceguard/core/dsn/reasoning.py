@@ -92,6 +92,8 @@ def _in_context(reason: Reason, fields: Fields, reply: int | None) -> tuple[Reas
     temporary = fields.status.startswith("4") or (not fields.status and reply is not None and 400 <= reply < 500)
     if reason in _VAGUE and temporary and fields.action in ("failed", ""):
         return Reason.EXPIRED, "temporary failure in a final report: retries ran out"
+    if reason in _VAGUE and fields.action == "delayed":
+        return Reason.EXPIRED, "RFC 3464 Action: delayed, still being retried"
     return None
 
 
