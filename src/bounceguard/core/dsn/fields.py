@@ -97,7 +97,7 @@ _REPLY_BEFORE_STATUS = re.compile(r"(?<![\d.\-])([245][0-5]\d)[ \-]+\(?#?[245]\.
 _REPLY_LEAD = re.compile(
     r"(?:^|<<<|said:?|returned:?|reply:?|response:?|error:?|failed:?|with:|message|error_code ?:|:|smtp;)"
     r"\s*(?:\(\w+\)\s*)?"
-    r"([45][0-5]\d)(?:[ \-]|$)",
+    r"([45][0-5]\d)(?:[ \-,]|$)",
     re.IGNORECASE | re.MULTILINE,
 )
 
