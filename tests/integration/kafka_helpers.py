@@ -105,6 +105,9 @@ class WorkerProcess:
                 "BOUNCEGUARD_PARTITIONS": "4",
                 "BOUNCEGUARD_TREND_EMIT_INTERVAL": "1",
                 "BOUNCEGUARD_API_TOKENS": "test-token:acme,admin-token:*",
+                # Verification must never reach for the internet in tests: a dead local resolver.
+                "BOUNCEGUARD_VERIFY_NAMESERVERS": "127.0.0.1:9",
+                "BOUNCEGUARD_VERIFY_DNS_LIFETIME": "1",
             }
         )
         env.update(self.extra_env)

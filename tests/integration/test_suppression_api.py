@@ -88,3 +88,31 @@ async def test_manual_change_rejects_bad_bodies(worker: WorkerProcess) -> None:
         for data in (b"{", orjson.dumps({"action": "explode", "actor": "x"}), orjson.dumps({"action": "suppress"})):
             async with s.post(worker.url("/suppressions/acme/x@example.org"), data=data, headers=ACME) as r:
                 assert r.status == 400, data
+
+
+async def test_verification_on_the_worker_reflects_stream_suppressions(worker: WorkerProcess) -> None:
+    rcpt = f"verify-{uuid.uuid4().hex[:8]}@example.org"
+
+    async def verify() -> dict[str, Any]:
+        async with (
+            aiohttp.ClientSession() as s,
+            s.post(worker.url("/verify"), data=orjson.dumps({"address": rcpt}), headers=ACME) as r,
+        ):
+            assert r.status == 200, await r.text()
+            body: dict[str, Any] = await r.json()
+            return body
+
+    def suppression_check(result: dict[str, Any]) -> dict[str, Any]:
+        return next(c for c in result["checks"] if c["name"] == "suppression")
+
+    before = await verify()
+    assert suppression_check(before)["result"] == "pass"
+    await _hard_bounce(worker, rcpt)
+    for _ in range(60):
+        after = await verify()
+        if suppression_check(after)["result"] == "fail":
+            break
+        await asyncio.sleep(0.5)
+    assert suppression_check(after)["result"] == "fail", after
+    assert after["verdict"] == "undeliverable"
+    assert "userunknown" in (suppression_check(after).get("detail") or "")

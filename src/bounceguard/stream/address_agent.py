@@ -22,11 +22,12 @@ from bounceguard.core.suppression_policy import Effect, domain_delivery_advances
 from bounceguard.edges import metrics
 from bounceguard.stream.app import Pipeline
 from bounceguard.stream.intake_agents import send_dead_letter
+from bounceguard.stream.verify_mount import DOMAIN_REASONS, RecentDomainFailures
 
 log = logging.getLogger(__name__)
 
 
-def install(pipeline: Pipeline) -> None:
+def install(pipeline: Pipeline, domain_failures: RecentDomainFailures) -> None:
     app = pipeline.app
     settings = pipeline.settings
     policy = settings.policy
@@ -74,6 +75,8 @@ def install(pipeline: Pipeline) -> None:
             addresses[key] = result.record.model_dump_json().encode()
             if result.decision.effect is Effect.DELIVERY and domain_delivery_advances(domain_last, event.occurred_at):
                 domains[domain_key] = event.occurred_at.isoformat().encode()
+            if event.category is Category.HARD and event.reason in DOMAIN_REASONS:
+                domain_failures.record(domain_of(event.recipient), event.reason, event.occurred_at)
             if result.suppression is not None:
                 await suppressions.send(key=key, value=result.suppression.model_dump_json().encode())
                 metrics.observe_suppression(result.suppression)

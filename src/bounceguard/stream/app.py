@@ -67,10 +67,12 @@ def create_app(settings: Settings) -> Pipeline:
         )
     assert TREND_INPUT in pipeline.topics
 
-    from bounceguard.stream import address_agent, intake_agents, trend_agent, views
+    from bounceguard.stream import address_agent, intake_agents, trend_agent, verify_mount, views
 
+    domain_failures = verify_mount.RecentDomainFailures()
     intake_agents.install(pipeline)
-    address_agent.install(pipeline)
+    address_agent.install(pipeline, domain_failures)
     trend_agent.install(pipeline)
     views.install(pipeline)
+    verify_mount.install(pipeline, domain_failures)
     return pipeline
