@@ -205,22 +205,29 @@ def _corpus_mail(corpus_dir: Any, reason: str, hard: bool) -> tuple[bytes, str]:
     for line in (corpus_dir / "labels.jsonl").read_text().splitlines():
         label = orjson.loads(line)
         exp = label["expected"]
-        if len(exp) == 1 and exp[0]["reason"] == reason and exp[0]["hardbounce"] is hard and exp[0].get("recipient"):
-            if label["kind"] in ("lhost", "rfc3464"):
-                return (corpus_dir / label["file"]).read_bytes(), exp[0]["recipient"]
+        single = len(exp) == 1 and exp[0]["reason"] == reason and exp[0]["hardbounce"] is hard
+        if single and exp[0].get("recipient") and label["kind"] in ("lhost", "rfc3464"):
+            return (corpus_dir / label["file"]).read_bytes(), exp[0]["recipient"]
     raise AssertionError(f"no corpus mail for {reason}")
 
 
 async def test_bounce_emails_on_the_dsn_topic(worker: WorkerProcess, corpus_dir: Any) -> None:
     hard_mail, hard_rcpt = _corpus_mail(corpus_dir, "userunknown", True)
     block_mail, block_rcpt = _corpus_mail(corpus_dir, "blocked", False)
-    await produce(worker.bootstrap, f"{worker.topic_prefix}dsn",
-                  [(None, block_mail), (None, hard_mail), (b"broken", b"this is not an e-mail at all")])
-    found = await consume(worker.bootstrap, f"{worker.topic_prefix}suppressions",
-                          until=lambda r: any(v["address"] == hard_rcpt.lower() for v in json_values(r)))
+    await produce(
+        worker.bootstrap,
+        f"{worker.topic_prefix}dsn",
+        [(None, block_mail), (None, hard_mail), (b"broken", b"this is not an e-mail at all")],
+    )
+    found = await consume(
+        worker.bootstrap,
+        f"{worker.topic_prefix}suppressions",
+        until=lambda r: any(v["address"] == hard_rcpt.lower() for v in json_values(r)),
+    )
     mine = [v for v in json_values(found) if v["address"] == hard_rcpt.lower()]
     assert mine and mine[0]["reason"] == "userunknown" and mine[0]["tenant"] == "default"
     assert not [v for v in json_values(found) if v["address"] == block_rcpt.lower()]
-    dead = await consume(worker.bootstrap, f"{worker.topic_prefix}deadletter",
-                         until=lambda r: any(x.key == b"broken" for x in r))
+    dead = await consume(
+        worker.bootstrap, f"{worker.topic_prefix}deadletter", until=lambda r: any(x.key == b"broken" for x in r)
+    )
     assert [orjson.loads(x.value)["error_type"] for x in dead if x.key == b"broken"] == ["DsnParseError"]
