@@ -20,13 +20,13 @@ setup: $(STAMP)
 run: setup
 	$(PY) -m bounceguard demo
 
-## test: the whole suite against a real broker it starts itself
+## test: the whole suite against a real broker it starts itself (the slowest fault tests: `make faults`)
 test: setup
-	$(PY) -m pytest -q -p no:cacheprovider
+	$(PY) -m pytest -q -p no:cacheprovider -m "not slow"
 
 ## faults: the slower fault-injection tests (SIGKILL, rebalance, broker restart, retention)
 faults: setup
-	$(PY) -m pytest -q -p no:cacheprovider -m faults tests/faults
+	$(PY) -m pytest -q -p no:cacheprovider -s tests/faults
 
 lint: setup
 	$(VENV)/bin/ruff check src tests bench examples
