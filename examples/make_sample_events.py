@@ -26,9 +26,9 @@ from pathlib import Path
 
 from bounceguard.core.models import Outcome, SendResult
 
-# Every timestamp lies in the three days before this instant.
+# Every timestamp lies in the day before this instant (the persistent soft bounces excepted).
 REFERENCE_TIME = datetime(2025, 6, 2, 0, 0, tzinfo=UTC)
-DAYS = 3
+DAYS = 1
 SEED = 20250602
 OUT = Path(__file__).with_name("sample_events.jsonl")
 
@@ -220,18 +220,18 @@ BLOCKS = (
 
 # Share of each outcome per segment: (delivered, hard, soft, block). The bad segment is a bought list.
 MIX = {
-    "customers-active": (0.95, 0.01, 0.025, 0.015),
-    "trial-users": (0.92, 0.03, 0.03, 0.02),
-    "newsletter-weekly": (0.93, 0.02, 0.03, 0.02),
-    "winback-2023": (0.88, 0.06, 0.04, 0.02),
-    BAD_SEGMENT: (0.45, 0.35, 0.05, 0.15),
+    "customers-active": (0.985, 0.004, 0.008, 0.003),
+    "trial-users": (0.975, 0.01, 0.01, 0.005),
+    "newsletter-weekly": (0.975, 0.008, 0.012, 0.005),
+    "winback-2023": (0.95, 0.025, 0.015, 0.01),
+    BAD_SEGMENT: (0.74, 0.18, 0.02, 0.06),
 }
 PER_SEGMENT = {
-    "customers-active": 75,
-    "trial-users": 55,
-    "newsletter-weekly": 60,
-    "winback-2023": 45,
-    BAD_SEGMENT: 55,
+    "customers-active": 750,
+    "trial-users": 550,
+    "newsletter-weekly": 600,
+    "winback-2023": 450,
+    BAD_SEGMENT: 550,
 }
 # Addresses that fill up and stay full: three deferrals on two consecutive days each.
 REPEAT_SOFT = (("heidi.tanaka", "gmail"), ("walter.okafor", "yahoo"), ("sybil.rossi", "gmail"))

@@ -48,7 +48,8 @@ def test_sample_file_is_the_generators_output() -> None:
 
 
 def test_sample_size_and_shape() -> None:
-    assert 280 <= len(SAMPLE) <= 320
+    # Enough volume per segment for the trend windows to reach the alerting minimum.
+    assert 2800 <= len(SAMPLE) <= 3000
     assert len({r.mailbox for r in SAMPLE}) == 4
     assert len({r.segment for r in SAMPLE}) == 5
     outcomes = Counter(r.outcome for r in SAMPLE)
@@ -57,9 +58,10 @@ def test_sample_size_and_shape() -> None:
 
 def test_sample_times_lie_in_the_days_before_the_reference() -> None:
     reference = generator.REFERENCE_TIME
-    assert all(reference - r.timestamp <= generator.timedelta(days=3) for r in SAMPLE)
+    # One day of traffic, plus the persistent soft bounces that start the day before.
+    assert all(reference - r.timestamp <= generator.timedelta(days=2) for r in SAMPLE)
     assert all(r.timestamp < reference for r in SAMPLE)
-    assert len({r.timestamp.date() for r in SAMPLE}) == 3
+    assert sum(reference - r.timestamp <= generator.timedelta(days=1) for r in SAMPLE) > 0.99 * len(SAMPLE)
 
 
 def _failure_rate(segment: str) -> float:
@@ -71,7 +73,7 @@ def _failure_rate(segment: str) -> float:
 def test_one_segment_is_clearly_bad() -> None:
     bad = _failure_rate(generator.BAD_SEGMENT)
     others = [_failure_rate(s) for s in generator.SEGMENTS if s != generator.BAD_SEGMENT]
-    assert bad > 0.4
+    assert bad > 0.15
     assert bad > 3 * max(others)
 
 

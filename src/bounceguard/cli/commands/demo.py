@@ -26,6 +26,7 @@ import orjson
 from bounceguard.devkafka import broker
 
 DEFAULT_SAMPLE = Path("examples/sample_events.jsonl")
+_SLICE = 50  # send results per slice (about 25 minutes of the sample's event time)
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -114,7 +115,7 @@ def _wait_ready(proc: subprocess.Popen[bytes], port: int, log: Path, timeout: fl
 
 
 async def _publish_and_follow(bootstrap: str, args: argparse.Namespace) -> None:
-    from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+    from aiokafka import AIOKafkaConsumer
 
     prefix = "bounceguard."
     consumer = AIOKafkaConsumer(
@@ -127,21 +128,8 @@ async def _publish_and_follow(bootstrap: str, args: argparse.Namespace) -> None:
         auto_offset_reset="earliest",
     )
     await consumer.start()
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=5)
-    await producer.start()
-    sent = 0
-    for line in args.events.read_bytes().splitlines():
-        if not line.strip():
-            continue
-        try:
-            key = orjson.loads(line).get("recipient", "").encode() or None
-        except orjson.JSONDecodeError:
-            key = None
-        await producer.send(f"{prefix}send-results", value=line, key=key)
-        sent += 1
-    await producer.flush()
-    await producer.stop()
-    _say(f"published {sent} send results; following suppressions, alerts and trends (Ctrl-C to stop)")
+    lines = [line for line in args.events.read_bytes().splitlines() if line.strip()]
+    publisher = asyncio.create_task(_publish(bootstrap, f"{prefix}send-results", lines))
     counts = {"suppressions": 0, "alerts": 0, "trends": 0, "deadletter": 0}
     last_trend: dict[str, str] = {}
     deadline = time.monotonic() + args.duration if args.duration else None
@@ -156,8 +144,34 @@ async def _publish_and_follow(bootstrap: str, args: argparse.Namespace) -> None:
                     if line:
                         print(line, flush=True)
     finally:
+        publisher.cancel()
         await consumer.stop()
         _say("totals: " + ", ".join(f"{k}={v}" for k, v in counts.items()))
+
+
+async def _publish(bootstrap: str, topic: str, lines: list[bytes]) -> None:
+    """Publish like a live sender would: in small slices of event time, not one burst.
+
+    Trend windows follow event time with a grace period for late events; a burst of a whole
+    day spread over partitions would arrive hours out of order and be counted as late.
+    """
+    from aiokafka import AIOKafkaProducer
+
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=5)
+    await producer.start()
+    try:
+        for start in range(0, len(lines), _SLICE):
+            for line in lines[start : start + _SLICE]:
+                try:
+                    key = orjson.loads(line).get("recipient", "").encode() or None
+                except orjson.JSONDecodeError:
+                    key = None
+                await producer.send(topic, value=line, key=key)
+            await producer.flush()
+            await asyncio.sleep(0.25)
+    finally:
+        await producer.stop()
+    _say(f"published {len(lines)} send results")
 
 
 def _describe(kind: str, v: dict[str, Any], last_trend: dict[str, str]) -> str | None:
