@@ -27,7 +27,7 @@ from bounceguard.core.classify.reply_codes import reason_for_reply
 from bounceguard.core.classify.status_codes import reason_for_status
 from bounceguard.core.models import Classification
 
-# Distinct (code, status, text, host, command) results kept; real traffic repeats
+# Results kept per level (raw arguments, then templated text); real traffic repeats
 # receivers' texts, so even a modest cache absorbs most of the work.
 CACHE_SIZE = 65536
 
@@ -39,6 +39,10 @@ _SOFTENING = frozenset({Reason.MAILBOXFULL, Reason.SUSPEND, Reason.TOOMANYCONN, 
 _DATA_COMMANDS = frozenset({"DATA", "BDAT", "END OF DATA"})
 # Exim "SMTP error from remote mail server after end of data", Postfix "(in reply to end of DATA command)".
 _AFTER_DATA = re.compile(r"after end of data|in reply to end of data command|after data\b")
+# What varies per message: IPv4 addresses and runs of 5+ digits (queue ids, Gmail's
+# "v14si1155795plk.134 - gsmtp"). Both start with [0-9], so the regex engine skips
+# quickly to candidates; _mask_numbers widens a digit run to its whole word.
+_NUMBERS = re.compile(r"[0-9]{5,}|[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}")
 _SUPPRESS = frozenset({Category.HARD, Category.COMPLAINT, Category.UNSUBSCRIBE, Category.TRAP})
 
 _matcher = WordingMatcher(load_rules())
@@ -90,13 +94,15 @@ def classify_uncached(
     remote_host: str | None = None,
     smtp_command: str | None = None,
 ) -> Classification:
-    """`classify` without the result cache (for measuring, and for tests of the cache)."""
-    return _decide(reply_code, status, diagnostic, remote_host, smtp_command)
+    """`classify` without the result caches (for measuring, and for tests of the caches)."""
+    _check_types(reply_code, status, diagnostic, remote_host, smtp_command)
+    return _decide(reply_code, status, _template(diagnostic), remote_host, smtp_command)
 
 
 def clear_cache() -> None:
     """Forget cached results (after editing wording at run time, or between measurements)."""
     _classify_cached.cache_clear()
+    _classify_template.cache_clear()
 
 
 def _check_types(
@@ -124,6 +130,70 @@ def _classify_cached(
     remote_host: str | None,
     smtp_command: str | None,
 ) -> Classification:
+    # Types are checked by _decide on a template-level miss (both levels are typed), so a
+    # first-level miss answered by the template level costs only the templating.
+    return _classify_template(reply_code, status, _template(diagnostic), remote_host, smtp_command)
+
+
+def _template(diagnostic: str | None) -> str | None:
+    """The text with what varies per message (addresses, IPv4 addresses, long numbers such
+    as queue ids) replaced by "_": receivers send the same few templates, so results are
+    cached per template, and no wording depends on those values."""
+    if not diagnostic or type(diagnostic) is not str:
+        return diagnostic  # None, "", or a wrong type that _decide will refuse
+    text = diagnostic
+    at = text.find("@")
+    while at >= 0:
+        # The token around "@", cut at blanks and line breaks (str.find: a regex for
+        # addresses would backtrack at every position).
+        start = max(text.rfind(" ", 0, at), text.rfind("\n", 0, at)) + 1
+        end = len(text)
+        for stop in (text.find(" ", at), text.find("\n", at)):
+            if 0 <= stop < end:
+                end = stop
+        text = f"{text[:start]}_{text[end:]}"
+        at = text.find("@", start + 1)
+    return _mask_numbers(text) if _NUMBERS.search(text) else text
+
+
+def _mask_numbers(text: str) -> str:
+    """IPv4 addresses become "_"; so does the id-like word around a 5+ digit run
+    ("v14si1155795plk.134"), widened over letters, digits, "." "-" "_" only, so the
+    words of a URL ("spamhaus.org/query/ip/...") survive."""
+    parts: list[str] = []
+    done = 0
+    for m in _NUMBERS.finditer(text):
+        start, end = m.span()
+        if start < done:
+            continue  # inside a word already masked
+        if m.group(0)[-1] != "." and "." not in m.group(0):  # a digit run: widen to its word
+            while start > done and _is_id_char(text[start - 1]):
+                start -= 1
+            while end < len(text) and _is_id_char(text[end]):
+                end += 1
+            end = len(text[:end].rstrip("."))
+        parts.append(text[done:start])
+        parts.append("_")
+        done = end
+    parts.append(text[done:])
+    return "".join(parts)
+
+
+def _is_id_char(char: str) -> bool:
+    return char.isalnum() or char in "._-"
+
+
+# Second level: keyed by the templated text, so a reply naming another recipient or IP
+# is still answered from the cache.
+@lru_cache(maxsize=CACHE_SIZE, typed=True)
+def _classify_template(
+    reply_code: int | None,
+    status: str | None,
+    diagnostic: str | None,
+    remote_host: str | None,
+    smtp_command: str | None,
+) -> Classification:
+    _check_types(reply_code, status, diagnostic, remote_host, smtp_command)
     return _decide(reply_code, status, diagnostic, remote_host, smtp_command)
 
 
@@ -134,7 +204,7 @@ def _decide(
     remote_host: str | None,
     smtp_command: str | None,
 ) -> Classification:
-    _check_types(reply_code, status, diagnostic, remote_host, smtp_command)
+    """The decision for already type-checked arguments and a templated diagnostic."""
     code = reply_code if reply_code is not None and 200 <= reply_code <= 599 else None
     st = status.strip() if status else None
     if st is not None and _STATUS_FULL.fullmatch(st) is None:
@@ -202,7 +272,9 @@ def _codes_from_text(code: int | None, st: str | None, text: str) -> tuple[int |
         text_status = parsed.status
         text = parsed.text
     else:
-        text_status = find_status(text) if "." in text else None
+        # Only worth a scan when the given status says nothing specific.
+        scan = "." in text and (st is None or reason_for_status(st) is None)
+        text_status = find_status(text) if scan else None
         if text_status is not None and code is None:
             cm = _CODE_BEFORE_STATUS.search(text)
             if cm is not None:
