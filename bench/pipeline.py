@@ -1,0 +1,583 @@
+"""End-to-end events/s of the bounceguard worker, against a raw aiokafka loop doing the core work.
+
+One run, one real broker (KAFKA_BOOTSTRAP_SERVERS / --bootstrap, else a local one from
+`bounceguard.devkafka` on free ports, stopped afterwards):
+
+1. pre-generates --events SendResult JSON lines: mostly deliveries, a few % bounces of every
+   category a send result can carry (hard, soft, block, complaint, unsubscribe) with the
+   wordings real receivers send, over 50 mailboxes, 200 segments and 200k addresses;
+2. (a) baseline: a child process runs a raw aiokafka consume -> parse + classify
+   (`event_from_send_result`) + a dict per address + produce loop over the input topic,
+   committing offsets after its producer flushed (at-least-once, like the worker);
+3. (b) worker: `python -m bounceguard worker` as a child process per --stores entry, on a
+   pre-filled topic of the same events; progress is read from the worker's committed
+   offsets on the events topic (one event per send result) against the input end offsets;
+4. rates are taken over the steady part of each run (from 10 % to 90 % of the events done),
+   CPU seconds per event from /proc of the measured process (and of the broker, if known);
+5. latency: with background deliveries at 50 % of the worker's measured rate, one hard bounce
+   every --probe-interval seconds for a fresh address; the time from publishing it to its
+   suppression appearing on the suppressions topic gives p50/p99.
+
+Everything shares this machine's cores (broker, worker, load generator): compare the ratio
+b/a, not absolute figures.
+
+    .venv/bin/python bench/pipeline.py [--events 200000] [--stores rocksdb://,memory://] [--json out.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import orjson
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.structs import TopicPartition
+
+PARTITIONS = 4
+MAILBOXES = tuple(
+    f"{name}{i}@mail{i % 7}.example.com" for i in range(10) for name in ("news", "billing", "alerts", "offers", "team")
+)
+SEGMENTS = tuple(f"segment-{i:03d}" for i in range(200))
+ADDRESSES = 200_000
+RECEIVERS = {
+    "gmail.com": "gmail-smtp-in.l.google.com",
+    "outlook.com": "outlook-com.olc.protection.outlook.com",
+    "yahoo.com": "mta7.am0.yahoodns.net",
+    "mail.example.org": "mx1.mail.example.org",
+    "contoso-corp.example": "contoso-corp-example.mail.protection.outlook.com",
+}
+
+# (outcome, reply code, enhanced status, diagnostic) per category, as the receivers word them.
+Failure = tuple[str, int, str | None, str]
+HARD: tuple[Failure, ...] = (
+    ("bounced", 550, "5.1.1", "550-5.1.1 The email account that you tried to reach does not exist. Please try "
+     "double-checking the recipient's email address for typos or unnecessary spaces. "
+     "For more information, go to https://support.google.com/mail/?p=NoSuchUser"),  # Gmail
+    ("bounced", 550, "5.1.10", "550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP "
+     "address lookup"),  # Exchange Online
+    ("bounced", 554, None, "554 delivery error: dd This user doesn't have a yahoo.com account - "
+     "mta7.am0.yahoodns.net"),  # Yahoo
+    ("bounced", 550, "5.1.1", "550 5.1.1 <{rcpt}>: Recipient address rejected: User unknown in virtual "
+     "mailbox table"),  # Postfix
+)  # fmt: skip
+SOFT: tuple[Failure, ...] = (
+    ("deferred", 452, "4.2.2", "452-4.2.2 The recipient's inbox is out of storage space. Please direct the "
+     "recipient to https://support.google.com/mail/?p=OverQuotaTemp"),  # Gmail
+    ("deferred", 452, None, "452 Mailbox full - mta7.am0.yahoodns.net"),  # Yahoo
+    ("deferred", 451, "4.7.1", "451 4.7.1 <{rcpt}>: Recipient address rejected: Greylisted, please try "
+     "again in 300 seconds"),  # Postgrey
+    ("deferred", 421, "4.7.0", "421-4.7.0 [203.0.113.25] Our system has detected an unusual rate of "
+     "unsolicited mail originating from your IP address. To protect our users from spam, mail sent "
+     "from your IP address has been temporarily rate limited."),  # Gmail rate limit
+)  # fmt: skip
+BLOCK: tuple[Failure, ...] = (
+    ("bounced", 550, "5.7.1", "550-5.7.1 [203.0.113.25] Our system has detected that this message is likely "
+     "unsolicited mail. To reduce the amount of spam sent to Gmail, this message has been blocked. For more "
+     "information, go to https://support.google.com/mail/?p=UnsolicitedMessageError"),  # Gmail
+    ("bounced", 554, "5.7.1", "554 5.7.1 Service unavailable; Client host [203.0.113.25] blocked using "
+     "zen.spamhaus.org; https://www.spamhaus.org/query/ip/203.0.113.25"),  # Postfix DNSBL
+    ("bounced", 550, "5.7.26", "550-5.7.26 Unauthenticated email from promo.example.net is not accepted due "
+     "to domain's DMARC policy. Please contact the administrator of promo.example.net domain."),  # Gmail DMARC
+)  # fmt: skip
+# Share of each kind among send results; the rest are deliveries.
+MIX = (("hard", 0.02), ("soft", 0.025), ("block", 0.015), ("complaint", 0.003), ("unsubscribe", 0.004))
+REFERENCE = datetime(2026, 11, 1, tzinfo=UTC)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def address(i: int) -> str:
+    domain = tuple(RECEIVERS)[i % len(RECEIVERS)]
+    return f"user{i:06d}.{(i * 7919) % 1000:03d}@{domain}"
+
+
+def send_result(
+    i: int, rcpt: str, kind: str, at: datetime, rng: random.Random, *, tag: str, failure: Failure | None = None
+) -> bytes:
+    domain = rcpt.rsplit("@", 1)[1]
+    mailbox = MAILBOXES[rng.randrange(len(MAILBOXES))]
+    base: dict[str, Any] = {
+        "event_id": f"{tag}-{i}",
+        "tenant": "bench",
+        "recipient": rcpt,
+        "mailbox": mailbox,
+        "segment": SEGMENTS[rng.randrange(len(SEGMENTS))],
+        "message_id": f"<{tag}.{i}@{mailbox.split('@', 1)[1]}>",
+        "remote_mta": RECEIVERS[domain],
+        "timestamp": at.isoformat(),
+    }
+    if kind == "delivered":
+        base.update(outcome="delivered", reply_code=250, enhanced_status="2.0.0", diagnostic=f"250 2.0.0 OK {i:x}")
+    elif kind in ("complaint", "unsubscribe"):
+        base["outcome"] = "complained" if kind == "complaint" else "unsubscribed"
+    else:
+        outcome, code, status, text = failure or rng.choice({"hard": HARD, "soft": SOFT, "block": BLOCK}[kind])
+        base.update(outcome=outcome, reply_code=code, enhanced_status=status, diagnostic=text.replace("{rcpt}", rcpt))
+    return orjson.dumps(base)
+
+
+def generate(n: int, seed: int = 20261128, tag: str = "bench") -> tuple[list[tuple[bytes, bytes]], dict[str, int]]:
+    """n (key, value) send results in event-time order over two days, and the count per kind."""
+    rng = random.Random(seed)
+    out: list[tuple[bytes, bytes]] = []
+    kinds: dict[str, int] = {}
+    step = timedelta(days=2) / max(n, 1)
+    for i in range(n):
+        draw, kind = rng.random(), "delivered"
+        for name, share in MIX:
+            if draw < share:
+                kind = name
+                break
+            draw -= share
+        kinds[kind] = kinds.get(kind, 0) + 1
+        rcpt = address(rng.randrange(ADDRESSES))
+        out.append((rcpt.encode(), send_result(i, rcpt, kind, REFERENCE + step * i, rng, tag=tag)))
+    return out, kinds
+
+
+def cpu_seconds(pid: int) -> float:
+    """utime + stime of a process and all its threads (proc(5) fields 14 and 15)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def rss_mb(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return float("nan")
+
+
+@dataclass
+class Sample:
+    t: float
+    done: int
+    cpu: float
+    broker_cpu: float
+
+
+def steady_rate(samples: list[Sample], n: int) -> dict[str, float]:
+    """events/s and CPU s/event between the first samples at >= 10 % and >= 90 % of n done."""
+    a = next(s for s in samples if s.done >= 0.1 * n)
+    b = next(s for s in samples if s.done >= 0.9 * n)
+    events = max(b.done - a.done, 1)
+    seconds = max(b.t - a.t, 1e-9)
+    return {
+        "events_per_s": events / seconds,
+        "cpu_s_per_event": (b.cpu - a.cpu) / events,
+        "broker_cpu_s_per_event": (b.broker_cpu - a.broker_cpu) / events,
+        "window_s": seconds,
+    }
+
+
+async def create_topics(bootstrap: str, names: list[str]) -> None:
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        await admin.create_topics([NewTopic(t, num_partitions=PARTITIONS, replication_factor=1) for t in names])
+    finally:
+        await admin.close()
+    await asyncio.sleep(1.0)  # leaders are elected just after creation; producing sooner only retries
+
+
+async def produce_all(bootstrap: str, topic: str, records: list[tuple[bytes, bytes]]) -> None:
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks=1, linger_ms=5, max_batch_size=256 * 1024)
+    await producer.start()
+    try:
+        futures = [await producer.send(topic, value=v, key=k) for k, v in records]
+        await asyncio.gather(*futures)
+    finally:
+        await producer.stop()
+
+
+# ---------------------------------------------------------------- (a) the raw baseline, as a child
+
+
+async def baseline_loop(bootstrap: str, topic: str, out_prefix: str, n: int) -> dict[str, Any]:
+    """Consume -> classify -> dict state -> produce, committing each second after a flush."""
+    from bounceguard.core.addresses import address_key
+    from bounceguard.core.categories import Category
+    from bounceguard.core.intake import event_from_send_result, parse_send_result
+
+    suppressing = (Category.HARD, Category.COMPLAINT, Category.UNSUBSCRIBE, Category.TRAP)
+    consumer = AIOKafkaConsumer(
+        topic,
+        bootstrap_servers=bootstrap,
+        group_id=f"baseline-{uuid.uuid4().hex[:8]}",
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+    )
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=2)
+    await consumer.start()
+    await producer.start()
+    events_topic, supp_topic, dead_topic = (f"{out_prefix}{t}" for t in ("events", "suppressions", "deadletter"))
+    state: dict[bytes, dict[str, Any]] = {}
+    done, samples, last_commit = 0, [], time.monotonic()
+    pid = os.getpid()
+    try:
+        while done < n:
+            batch = await consumer.getmany(timeout_ms=1000)
+            for records in batch.values():
+                for rec in records:
+                    try:
+                        event = event_from_send_result(parse_send_result(rec.value or b""))
+                    except ValueError as exc:
+                        await producer.send(dead_topic, key=rec.key, value=str(exc).encode())
+                        done += 1
+                        continue
+                    key = address_key(event.tenant, event.recipient).encode()
+                    entry = state.get(key)
+                    if entry is None:
+                        entry = state[key] = {"soft": 0, "suppressed": False, "last": None}
+                    entry["last"] = event.occurred_at
+                    if event.category is Category.SOFT:
+                        entry["soft"] += 1
+                    elif event.category is Category.NONE:
+                        entry["soft"] = 0
+                    elif event.category in suppressing and not entry["suppressed"]:
+                        entry["suppressed"] = True
+                        value = orjson.dumps({"address": event.recipient, "reason": event.reason.value})
+                        await producer.send(supp_topic, key=key, value=value)
+                    await producer.send(events_topic, key=key, value=event.model_dump_json().encode())
+                    done += 1
+            now = time.monotonic()
+            if now - last_commit >= 1.0 or done >= n:
+                await producer.flush()
+                await consumer.commit()
+                last_commit = now
+            samples.append({"t": now, "done": done, "cpu": cpu_seconds(pid)})
+    finally:
+        await producer.stop()
+        await consumer.stop()
+    return {"samples": samples, "addresses": len(state)}
+
+
+def run_baseline_child(args: argparse.Namespace) -> int:
+    result = asyncio.run(baseline_loop(args.bootstrap, args.topic, args.out_prefix, args.events))
+    sys.stdout.write(json.dumps(result))
+    return 0
+
+
+def measure_baseline(bootstrap: str, topic: str, out_prefix: str, n: int, broker_pid: int | None) -> dict[str, Any]:
+    cmd = [sys.executable, __file__, "--baseline-child", "--bootstrap", bootstrap, "--topic", topic,
+           "--out-prefix", out_prefix, "--events", str(n)]  # fmt: skip
+    broker_before = cpu_seconds(broker_pid) if broker_pid else float("nan")
+    t0 = time.monotonic()
+    proc = subprocess.run(cmd, capture_output=True, check=False)
+    wall = time.monotonic() - t0
+    if proc.returncode != 0:
+        raise RuntimeError(f"baseline child failed:\n{proc.stderr.decode(errors='replace')[-3000:]}")
+    data = json.loads(proc.stdout)
+    broker_after = cpu_seconds(broker_pid) if broker_pid else float("nan")
+    samples = [Sample(s["t"], s["done"], s["cpu"], float("nan")) for s in data["samples"]]
+    out = steady_rate(samples, n)
+    out["broker_cpu_s_per_event"] = (broker_after - broker_before) / n  # whole run: the child has no broker view
+    out["wall_s"] = wall
+    return out
+
+
+# ---------------------------------------------------------------- (b) the worker, as a child
+
+
+@dataclass
+class Worker:
+    bootstrap: str
+    prefix: str
+    store: str
+    data_dir: Path
+    web_port: int = field(default_factory=free_port)
+    app_id: str = field(default_factory=lambda: f"bench-{uuid.uuid4().hex[:8]}")
+    proc: subprocess.Popen[bytes] | None = None
+
+    def start(self, timeout: float = 120.0) -> None:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        env = {
+            **os.environ,
+            "BOUNCEGUARD_KAFKA_BOOTSTRAP_SERVERS": self.bootstrap,
+            "BOUNCEGUARD_TOPIC_PREFIX": self.prefix,
+            "BOUNCEGUARD_APP_ID": self.app_id,
+            "BOUNCEGUARD_DATA_DIR": str(self.data_dir),
+            "BOUNCEGUARD_WEB_PORT": str(self.web_port),
+            "BOUNCEGUARD_STORE": self.store,
+            "BOUNCEGUARD_PARTITIONS": str(PARTITIONS),
+            "BOUNCEGUARD_TREND_EMIT_INTERVAL": "1",
+        }
+        log = open(self.data_dir / "worker.log", "ab")  # noqa: SIM115 - the child owns it
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "bounceguard", "worker", "--loglevel", "warning"],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            cwd=self.data_dir,
+        )
+        log.close()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"worker exited with {self.proc.returncode}:\n{self.log_tail()}")
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{self.web_port}/readyz", timeout=2) as resp:
+                    if resp.status == 200:
+                        return
+            except Exception:
+                pass
+            time.sleep(0.25)
+        raise RuntimeError(f"worker not ready after {timeout}s:\n{self.log_tail()}")
+
+    def log_tail(self, lines: int = 40) -> str:
+        path = self.data_dir / "worker.log"
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:]) if path.exists() else ""
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+
+
+class Offsets:
+    """Committed offsets of a group and end offsets of topics, summed over partitions."""
+
+    def __init__(self, bootstrap: str) -> None:
+        self.admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+        self.consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None)
+
+    async def __aenter__(self) -> Offsets:
+        await self.admin.start()
+        await self.consumer.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.consumer.stop()
+        await self.admin.close()
+
+    async def committed(self, group: str) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for tp, meta in (await self.admin.list_consumer_group_offsets(group)).items():
+            if meta.offset >= 0:
+                out[tp.topic] = out.get(tp.topic, 0) + meta.offset
+        return out
+
+    async def end(self, topic: str) -> int:
+        tps = [TopicPartition(topic, p) for p in range(PARTITIONS)]
+        return sum((await self.consumer.end_offsets(tps)).values())
+
+
+async def follow_worker(worker: Worker, n: int, broker_pid: int | None, timeout: float) -> dict[str, Any]:
+    """Sample progress until the address and trend agents have committed everything."""
+    assert worker.proc is not None
+    pid = worker.proc.pid
+    events, trend_input = f"{worker.prefix}events", f"{worker.prefix}trend-input"
+    samples: list[Sample] = []
+    t0 = time.monotonic()
+    async with Offsets(worker.bootstrap) as offsets:
+        while True:
+            now = time.monotonic()
+            committed = await offsets.committed(worker.app_id)
+            done = committed.get(events, 0)
+            samples.append(Sample(now, done, cpu_seconds(pid), cpu_seconds(broker_pid) if broker_pid else float("nan")))
+            if done >= n and committed.get(trend_input, 0) >= await offsets.end(trend_input):
+                break
+            if now - t0 > timeout or worker.proc.poll() is not None:
+                raise RuntimeError(f"worker did {done}/{n} in {now - t0:.0f}s:\n{worker.log_tail()}")
+            await asyncio.sleep(0.25)
+    out = steady_rate(samples, n)
+    out["wall_s"] = samples[-1].t - t0
+    out["rss_mb"] = rss_mb(pid)
+    return out
+
+
+async def latency_probe(worker: Worker, rate: float, seconds: float, interval: float) -> dict[str, Any]:
+    """Hard bounces for fresh addresses under background deliveries at `rate`/s: publish -> suppression."""
+    bootstrap, prefix = worker.bootstrap, worker.prefix
+    supp = AIOKafkaConsumer(f"{prefix}suppressions", bootstrap_servers=bootstrap, group_id=None,
+                            auto_offset_reset="latest")  # fmt: skip
+    await supp.start()
+    await supp.getmany(timeout_ms=500)  # join at the end before probing
+    load = AIOKafkaProducer(bootstrap_servers=bootstrap, acks=1, linger_ms=5)
+    probe = AIOKafkaProducer(bootstrap_servers=bootstrap, acks=1, linger_ms=0)
+    await load.start()
+    await probe.start()
+    topic = f"{prefix}send-results"
+    rng = random.Random(7)
+    sent: dict[str, float] = {}
+    latencies: list[float] = []
+    stop = asyncio.Event()
+    run_tag = uuid.uuid4().hex[:6]
+
+    async def background() -> None:
+        i, start = 0, time.monotonic()
+        while not stop.is_set():
+            due = int((time.monotonic() - start) * rate)
+            while i < due:
+                rcpt = address(rng.randrange(ADDRESSES))
+                at = datetime.now(UTC)
+                await load.send(
+                    topic, key=rcpt.encode(), value=send_result(i, rcpt, "delivered", at, rng, tag=f"bg{run_tag}")
+                )
+                i += 1
+            await asyncio.sleep(0.01)
+
+    async def probes() -> None:
+        j, end = 0, time.monotonic() + seconds
+        while time.monotonic() < end:
+            rcpt = f"probe{run_tag}.{j}@gmail.com"
+            value = send_result(j, rcpt, "hard", datetime.now(UTC), rng, tag=f"probe{run_tag}", failure=HARD[0])
+            sent[rcpt] = time.perf_counter()
+            await probe.send(topic, key=rcpt.encode(), value=value)
+            j += 1
+            await asyncio.sleep(interval)
+        await asyncio.sleep(3.0)  # let the last probes land
+        stop.set()
+
+    async def collect() -> None:
+        while not stop.is_set():
+            batch = await supp.getmany(timeout_ms=100)
+            now = time.perf_counter()
+            for records in batch.values():
+                for rec in records:
+                    address_ = orjson.loads(rec.value or b"{}").get("address", "")
+                    if address_ in sent:
+                        latencies.append(now - sent.pop(address_))
+
+    try:
+        await asyncio.gather(background(), probes(), collect())
+    finally:
+        await load.stop()
+        await probe.stop()
+        await supp.stop()
+    latencies.sort()
+    if not latencies:
+        return {"probes": 0, "missing": len(sent)}
+
+    def pct(q: float) -> float:
+        return latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000
+
+    return {"probes": len(latencies), "missing": len(sent), "p50_ms": pct(0.5), "p99_ms": pct(0.99),
+            "max_ms": latencies[-1] * 1000, "load_per_s": rate}  # fmt: skip
+
+
+def measure_worker(bootstrap: str, store: str, records: list[tuple[bytes, bytes]], broker_pid: int | None,
+                   tmp: Path, args: argparse.Namespace) -> dict[str, Any]:  # fmt: skip
+    prefix = f"bench-{uuid.uuid4().hex[:8]}."
+    asyncio.run(create_topics(bootstrap, [f"{prefix}send-results"]))
+    asyncio.run(produce_all(bootstrap, f"{prefix}send-results", records))
+    worker = Worker(bootstrap, prefix, store, tmp / prefix.rstrip("."))
+    try:
+        worker.start()
+        out = asyncio.run(follow_worker(worker, len(records), broker_pid, timeout=args.timeout))
+        if args.probe_seconds > 0:
+            load = max(out["events_per_s"] * 0.5, 1.0)
+            out["latency"] = asyncio.run(latency_probe(worker, load, args.probe_seconds, args.probe_interval))
+        return out
+    finally:
+        worker.stop()
+        shutil.rmtree(worker.data_dir, ignore_errors=True)
+
+
+def table(results: dict[str, Any]) -> str:
+    base = results["baseline"]
+    head = f"{'run':<24}{'events/s':>10}{'b/a':>7}{'CPU ms/ev':>11}{'broker ms/ev':>14}"
+    rows = [head + f"{'p50 ms':>9}{'p99 ms':>9}{'RSS MB':>8}"]
+
+    def row(name: str, r: dict[str, Any]) -> str:
+        lat = r.get("latency", {})
+        ratio = r["events_per_s"] / base["events_per_s"]
+        return (f"{name:<24}{r['events_per_s']:>10.0f}{ratio:>7.2f}{r['cpu_s_per_event'] * 1000:>11.3f}"
+                f"{r['broker_cpu_s_per_event'] * 1000:>14.3f}{lat.get('p50_ms', float('nan')):>9.1f}"
+                f"{lat.get('p99_ms', float('nan')):>9.1f}{r.get('rss_mb', float('nan')):>8.0f}")  # fmt: skip
+
+    rows.append(row("(a) raw aiokafka", base))
+    for store, r in results["worker"].items():
+        rows.append(row(f"(b) worker {store}", r))
+    return "\n".join(rows)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--events", type=int, default=200_000)
+    parser.add_argument("--stores", default="rocksdb://,memory://", help="comma-separated worker table stores")
+    parser.add_argument("--bootstrap", default=os.environ.get("KAFKA_BOOTSTRAP_SERVERS"))
+    parser.add_argument("--broker-pid", type=int, default=None, help="broker pid, for its CPU per event")
+    parser.add_argument("--probe-seconds", type=float, default=20.0, help="0 skips the latency phase")
+    parser.add_argument("--probe-interval", type=float, default=0.1)
+    parser.add_argument("--timeout", type=float, default=900.0, help="seconds one worker run may take")
+    parser.add_argument("--json", type=Path, default=None, help="also write the results here")
+    parser.add_argument("--baseline-child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--topic", help=argparse.SUPPRESS)
+    parser.add_argument("--out-prefix", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.baseline_child:
+        return run_baseline_child(args)
+    if not 1000 <= args.events <= 5_000_000:
+        parser.error("--events must be between 1000 and 5000000")
+
+    tmp = Path(tempfile.mkdtemp(prefix="pipeline-bench-"))
+    broker_cfg = None
+    bootstrap, broker_pid = args.bootstrap, args.broker_pid
+    if not bootstrap:
+        from bounceguard.devkafka import broker
+
+        broker_cfg = broker.BrokerConfig(port=free_port(), run_dir=tmp / "kafka")
+        broker_pid = broker.start(broker_cfg, fresh=True)
+        bootstrap = broker_cfg.bootstrap
+    try:
+        t0 = time.monotonic()
+        records, kinds = generate(args.events)
+        print(f"generated {len(records)} send results in {time.monotonic() - t0:.1f}s: {kinds}", flush=True)
+        prefix = f"bench-{uuid.uuid4().hex[:8]}."
+        asyncio.run(
+            create_topics(bootstrap, [f"{prefix}{t}" for t in ("send-results", "events", "suppressions", "deadletter")])
+        )
+        asyncio.run(produce_all(bootstrap, f"{prefix}send-results", records))
+        results: dict[str, Any] = {"events": len(records), "kinds": kinds, "broker": bootstrap, "worker": {}}
+        results["baseline"] = measure_baseline(bootstrap, f"{prefix}send-results", prefix, len(records), broker_pid)
+        print(f"(a) baseline: {results['baseline']['events_per_s']:.0f} events/s", flush=True)
+        for store in [s.strip() for s in args.stores.split(",") if s.strip()]:
+            r = measure_worker(bootstrap, store, records, broker_pid, tmp, args)
+            results["worker"][store] = r
+            print(f"(b) worker {store}: {r['events_per_s']:.0f} events/s, latency {r.get('latency')}", flush=True)
+        print()
+        print(table(results))
+        if args.json:
+            args.json.write_text(json.dumps(results, indent=2))
+        return 0
+    finally:
+        if broker_cfg is not None:
+            from bounceguard.devkafka import broker
+
+            broker.stop(broker_cfg)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
