@@ -171,7 +171,7 @@ def window_counts(state: TrendState, spec: WindowSpec, at: datetime) -> tuple[Wi
                 totals[name] += values[name]
             for reason, n in bucket.reasons.items():
                 reasons[reason] = reasons.get(reason, 0) + n
-    return WindowCounts.model_construct(**totals), reasons
+    return WindowCounts.model_construct(None, **totals), reasons
 
 
 def top_reasons(reasons: dict[str, int], limit: int) -> dict[str, int]:
