@@ -49,8 +49,10 @@ class SendResult(_Model):
     model_config = ConfigDict(extra="ignore", frozen=True, title="SendResult")
 
     event_id: ShortText | None = Field(
-        default=None, description="Stable id; re-delivery of the same id never double-counts. "
-        "Derived from message_id + recipient + outcome + time when absent.")
+        default=None,
+        description="Stable id; re-delivery of the same id never double-counts. "
+        "Derived from message_id + recipient + outcome + time when absent.",
+    )
     tenant: Tenant = DEFAULT_TENANT
     recipient: Annotated[str, Field(min_length=3, max_length=320)]
     outcome: Outcome
@@ -101,12 +103,15 @@ class BounceEvent(_Model):
     diagnostic: Text | None = None
     remote_mta: ShortText | None = None
     provider_category: ShortText | None = Field(
-        default=None, description="The provider's own label, kept as a hint only.")
+        default=None, description="The provider's own label, kept as a hint only."
+    )
     why: ShortText = ""
     first_attempt_at: AwareDatetime | None = Field(
-        default=None, description="When the message was first tried, for retry give-up.")
+        default=None, description="When the message was first tried, for retry give-up."
+    )
     manual_action: SuppressionAction | None = Field(
-        default=None, description="Set on a manual suppress/unsuppress made through the API.")
+        default=None, description="Set on a manual suppress/unsuppress made through the API."
+    )
     actor: ShortText | None = Field(default=None, description="Who made a manual change.")
     note: Text | None = None
 
@@ -125,7 +130,8 @@ class Suppression(_Model):
     model_config = ConfigDict(extra="ignore", frozen=True, title="Suppression")
 
     transition_id: ShortText = Field(
-        description="Deterministic id of this change; a replayed duplicate carries the same id.")
+        description="Deterministic id of this change; a replayed duplicate carries the same id."
+    )
     tenant: Tenant = DEFAULT_TENANT
     address: Annotated[str, Field(max_length=320)]
     action: SuppressionAction
