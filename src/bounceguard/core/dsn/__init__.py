@@ -128,6 +128,8 @@ def _result(mail: BounceMail, fmt: str, found: list[Fields]) -> ParsedBounce:
                 x_headers[name] = header_text(value)
     records = []
     for item in found:
+        if not item.reporting_mta:
+            item.reporting_mta = mail.reporting_host
         verdict = decide(item)
         records.append(
             BouncedRecipient(

@@ -46,6 +46,7 @@ _HEADER_BLOCK = re.compile(
 )
 _PASTED_HEADERS = re.compile(r"^(?:Return-Path|Received|DKIM-Signature|X-Received|ARC-Seal):[ \t]", re.MULTILINE)
 _TEXTUAL = ("text/plain", "text/html", "text/enriched")
+_RECEIVED_BY = re.compile(r"\bby\s+([A-Za-z0-9][A-Za-z0-9.\-]*\.[A-Za-z]{2,})")
 
 
 def header_text(value: object) -> str:
@@ -85,6 +86,16 @@ class BounceMail:
     @cached_property
     def from_addr(self) -> str:
         return self.header("from")
+
+    @cached_property
+    def reporting_host(self) -> str:
+        """The host that wrote the bounce: the "by" host of its first hop (the bottom-most
+        Received header, RFC 5321 4.4), which is where the report entered the mail system."""
+        received = self.headers.get_all("received") or []
+        if not received:
+            return ""
+        match = _RECEIVED_BY.search(header_text(received[-1]))
+        return match.group(1).lower().rstrip(".") if match else ""
 
     @cached_property
     def parts(self) -> list[Part]:

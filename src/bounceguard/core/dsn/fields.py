@@ -35,6 +35,7 @@ class Fields:
     reason_hint: str = ""  # a reason stated by the report itself (e.g. a provider's bounce type)
     command: str = ""  # the SMTP command the failing reply answered: CONN, HELO, MAIL, RCPT, DATA
     diagnostic_type: str = ""  # RFC 3464 diagnostic-type: "smtp", or "x-unix" for a local program
+    reporting_mta: str = ""  # the host that wrote the report (Reporting-MTA, else its Received header)
 
 
 # RFC 5321 section 4.2: a reply code is 2yz..5yz; RFC 3463: class.subject.detail.

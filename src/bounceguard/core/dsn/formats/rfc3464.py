@@ -44,9 +44,14 @@ def dsn_blocks(text: str) -> tuple[dict[str, str], list[dict[str, str]]]:
         name = key.strip().lower()
         value = value.strip()
         if name in ("final-recipient", "original-recipient", "x-actual-recipient"):
-            if current is None or name in current or (block_break and len(current) > 1):
+            if current is None or name in current or (block_break and len(current) > 1 and _has_address(current)):
                 current = {}
                 recipients.append(current)
+        elif current is None and block_break and name in _RECIPIENT_FIELDS:
+            # a recipient block whose address comes last (Facebook puts Diagnostic-Code and
+            # Status before Final-Recipient): the block starts at its first recipient field
+            current = {}
+            recipients.append(current)
         elif current is None:
             per_message.setdefault(name, value)
             block_break = False
@@ -54,6 +59,16 @@ def dsn_blocks(text: str) -> tuple[dict[str, str], list[dict[str, str]]]:
         block_break = False
         current.setdefault(name, value)
     return per_message, recipients
+
+
+# RFC 3464 section 2.3: the fields that belong to one recipient.
+_RECIPIENT_FIELDS = frozenset(
+    {"action", "status", "remote-mta", "diagnostic-code", "last-attempt-date", "final-log-id", "will-retry-until"}
+)
+
+
+def _has_address(block: dict[str, str]) -> bool:
+    return any(name in block for name in ("final-recipient", "original-recipient", "x-actual-recipient"))
 
 
 def _after_type(value: str) -> str:
@@ -107,6 +122,7 @@ def fields_from_dsn(mail: BounceMail, text: str) -> list[Fields]:
                 kind=kind,
                 command=command,
                 diagnostic_type=diagnostic_type,
+                reporting_mta=_after_type(per_message.get("reporting-mta", "")).strip("[] "),
             )
         )
     return out
