@@ -1,0 +1,136 @@
+"""10,000 malformed messages interleaved with 10,000 valid ones on the three input topics.
+
+Every valid one must be processed exactly as the offline oracle says (its event reaches the
+events topic and every suppression the core decides is emitted); every bad one must land on
+`<prefix>deadletter` with its error and original bytes; the worker must stay alive and its
+resident memory must not grow with the bad input it has seen.
+"""
+
+from __future__ import annotations
+
+import base64
+import uuid
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+from aiokafka import AIOKafkaProducer
+from bad_input import HUGE, bad_messages
+from fault_support import FaultResult, TopicReader, collect_suppressions, rss_kib, send_result_stream
+from kafka_helpers import WorkerProcess  # type: ignore[import-not-found]
+
+pytestmark = [pytest.mark.faults, pytest.mark.kafka]
+
+N_VALID = 10_000
+N_BAD = 10_000
+WARMUP = 1_000  # valid + bad messages before the first RSS reading: imports, caches and pools settle
+# Bad input seen after the first reading is tens of MB (HUGE strings included); keeping any of it
+# would show. A worker holding nothing back still moves by allocator noise and table growth.
+RSS_GROWTH_LIMIT_KIB = 48 * 1024
+
+
+async def _read_all(bootstrap: str, topic: str, want: int, timeout: float) -> list[Any]:
+    async with TopicReader(bootstrap, topic) as reader:
+        await reader.read_until(lambda: len(reader.records) >= want, timeout)
+        await reader.drain()
+        return reader.records
+
+
+async def test_bad_input_storm_dead_letters_every_bad_message_and_processes_every_valid_one(
+    kafka_bootstrap: str, topic_prefix: str, tmp_path: Path
+) -> None:
+    tag = uuid.uuid4().hex[:8]
+    valid = send_result_stream(N_VALID, 1_000, seed=7, tag=tag, extra_fields=True)
+    oracle = valid.oracle()
+    bad = bad_messages(N_BAD, seed=11, tag=tag)
+    bad_by_key = {m.key: m for m in bad}
+    worker = WorkerProcess(kafka_bootstrap, topic_prefix, tmp_path / "worker")
+    worker.start()
+    try:
+        assert worker.proc is not None
+        pid = worker.proc.pid
+        # Interleaved: valid, bad, valid, bad ... across send-results, webhooks and dsn.
+        batches: list[tuple[str, bytes | None, bytes | None]] = []
+        for (key, value), b in zip(valid.records, bad, strict=True):
+            batches.append(("send-results", key, value))
+            batches.append((b.topic, b.key, b.value))
+        await _produce_interleaved(kafka_bootstrap, topic_prefix, batches[: 2 * WARMUP])
+        await _read_all(kafka_bootstrap, f"{topic_prefix}deadletter", WARMUP, timeout=120)
+        rss_before = rss_kib(pid)
+        await _produce_interleaved(kafka_bootstrap, topic_prefix, batches[2 * WARMUP :])
+        tally = await collect_suppressions(kafka_bootstrap, f"{topic_prefix}suppressions", oracle, timeout=300)
+        dead = await _read_all(kafka_bootstrap, f"{topic_prefix}deadletter", N_BAD, timeout=300)
+        events = await _read_all(kafka_bootstrap, f"{topic_prefix}events", N_VALID, timeout=120)
+        rss_after = rss_kib(pid)
+        alive = worker.alive()
+    finally:
+        worker.stop()
+
+    dead_keys: dict[bytes, int] = {}
+    wrong_record = 0
+    kinds_seen: dict[str, int] = {}
+    for rec in dead:
+        letter = orjson.loads(rec.value)
+        original = bad_by_key.get(rec.key)
+        dead_keys[rec.key] = dead_keys.get(rec.key, 0) + 1
+        if original is None:
+            wrong_record += 1
+            continue
+        kinds_seen[f"{original.topic}/{original.kind}"] = kinds_seen.get(f"{original.topic}/{original.kind}", 0) + 1
+        ok = (
+            letter["source_topic"] == f"{topic_prefix}{original.topic}"
+            and base64.b64decode(letter["original_b64"]) == (original.value or b"")
+            and base64.b64decode(letter["original_key_b64"]) == original.key
+            and letter["error"]
+            and letter["error_type"]
+        )
+        wrong_record += 0 if ok else 1
+    event_ids = [orjson.loads(r.value)["event_id"] for r in events]
+    expected_ids = {e.event_id for e in valid.events}
+    counts = {
+        **tally.counts(),
+        "bad_sent": N_BAD,
+        "dead_lettered": len(dead),
+        "bad_missing_from_deadletter": sum(1 for k in bad_by_key if k not in dead_keys),
+        "dead_letters_duplicated": sum(n - 1 for n in dead_keys.values()),
+        "dead_letters_wrong": wrong_record,
+        "valid_sent": N_VALID,
+        "valid_events_missing": len(expected_ids - set(event_ids)),
+        "events_unexpected": sum(1 for i in event_ids if i not in expected_ids),
+    }
+    FaultResult(
+        "bad-input-storm",
+        counts,
+        {
+            "rss_before_kib": rss_before,
+            "rss_after_kib": rss_after,
+            "rss_growth_kib": rss_after - rss_before,
+            "bad_bytes": sum(len(m.value or b"") for m in bad),
+            "huge_string_bytes": HUGE,
+            "dead_letter_kinds": kinds_seen,
+            "worker_alive": alive,
+        },
+    ).report()
+    assert alive, worker.log_tail()
+    assert counts["bad_missing_from_deadletter"] == 0
+    assert counts["dead_letters_wrong"] == 0
+    assert counts["dead_letters_duplicated"] == 0
+    assert counts["valid_events_missing"] == 0 and counts["events_unexpected"] == 0
+    assert counts["lost"] == 0 and counts["unexpected"] == 0 and counts["duplicated"] == 0
+    assert counts["content_differs_from_oracle"] == 0
+    assert rss_after - rss_before < RSS_GROWTH_LIMIT_KIB, f"RSS grew from {rss_before} to {rss_after} KiB"
+
+
+async def _produce_interleaved(
+    bootstrap: str, prefix: str, batches: list[tuple[str, bytes | None, bytes | None]]
+) -> None:
+    """One producer, records sent in list order whatever their topic, so the topics fill side by side."""
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=5, max_request_size=2 * 1024 * 1024)
+    await producer.start()
+    try:
+        futures = [await producer.send(f"{prefix}{topic}", key=key, value=value) for topic, key, value in batches]
+        for fut in futures:
+            await fut
+    finally:
+        await producer.stop()
