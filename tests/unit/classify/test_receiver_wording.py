@@ -279,6 +279,12 @@ ROWS: list[tuple[str, str, Reason, Category]] = [
         R.BLOCKED,
         B,
     ),
+    # --- older MTAs and list servers ---
+    ("exchange2003", "The recipient name is not recognized MSEXCH:IMS:NNN:CAT 0 (000C05A6)", R.USERUNKNOWN, H),
+    ("fml", "You are not a member of this mailing list <a@example.org>.", R.REJECTED, S),
+    ("fml", "Duplicated Message-ID in <a@example.org>.", R.SYSTEMERROR, S),
+    ("gmail", "500 Remote server does not support TLS (state 6).", R.FAILEDSTARTTLS, S),
+    ("x3", "Delevery to the following recipients was aborted after 5.0 hour(s): * a@example.jp", R.EXPIRED, S),
 ]
 
 

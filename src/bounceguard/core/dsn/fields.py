@@ -58,6 +58,7 @@ _COMMAND_RE = re.compile(
     r"|did not like our (?:final )?(data|rcpt to|mail from|helo)\b"
     r"|\[(rcpt_to|mail_from|data)\]"
     r"|does not like (recipient)\b"  # qmail "192.0.2.1 does not like recipient."
+    r"|but (sender) was rejected\b"  # qmail "Connected to 192.0.2.1 but sender was rejected."
     r"|smtp:(rcpt|mail|data)\b",
 )
 _COMMANDS = {
@@ -68,6 +69,7 @@ _COMMANDS = {
     "helo": "HELO",
     "ehlo": "HELO",
     "init": "CONN",
+    "send": "MAIL",
 }
 
 

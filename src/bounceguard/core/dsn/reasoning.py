@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from bounceguard.core.categories import Category, Reason, category_of
 from bounceguard.core.classify import classify
+from bounceguard.core.classify.classifier import reason_from_text
+from bounceguard.core.classify.errors import ClassifyInputError
 from bounceguard.core.dsn.fields import Fields, Kind, find_status
 from bounceguard.core.dsn.rhost import reason_for_receiver
 
@@ -62,9 +64,10 @@ _BEFORE_DATA = frozenset({"CONN", "HELO", "MAIL", "RCPT"})
 # failures they mean the sending MTA ran out of retries.
 _VAGUE = frozenset({Reason.UNDEFINED, Reason.ONHOLD})
 # What a refusal of the envelope sender (MAIL FROM) may be worded like; the recipient is fine.
-_SENDER_STAGE = frozenset(
-    {Reason.USERUNKNOWN, Reason.HOSTUNKNOWN, Reason.UNDEFINED, Reason.ONHOLD, Reason.SYSTEMERROR, Reason.NOTACCEPT}
-)
+_CLIENT_STAGE = frozenset({"CONN", "HELO"})
+# Readings that cannot be right before MAIL FROM: no sender or recipient was named yet.
+_CLIENT_VAGUE = frozenset({Reason.UNDEFINED, Reason.ONHOLD, Reason.REJECTED, Reason.SECURITYERROR})
+_SENDER_STAGE = frozenset({Reason.USERUNKNOWN, Reason.HOSTUNKNOWN, Reason.UNDEFINED, Reason.ONHOLD, Reason.NOTACCEPT})
 
 
 def _in_context(reason: Reason, fields: Fields, reply: int | None) -> tuple[Reason, str] | None:
@@ -85,6 +88,14 @@ def _in_context(reason: Reason, fields: Fields, reply: int | None) -> tuple[Reas
         return Reason.MAILERERROR, "X-Unix diagnostic: a local delivery program failed"
     if fields.command == "MAIL" and reason in _SENDER_STAGE:
         return Reason.REJECTED, "refused at MAIL FROM: the sender, not the recipient"
+    if fields.command == "MAIL" and reason is not Reason.REJECTED and _names_nothing_specific(fields.diagnostic):
+        # a bare refusal of MAIL FROM ("550 5.7.1 Access denied"): the code's leaning
+        # (X.7.1 blocked) says less than the stage, which is about the envelope sender
+        return Reason.REJECTED, "generic refusal at MAIL FROM: the sender"
+    if fields.command in _CLIENT_STAGE and reason in _CLIENT_VAGUE:
+        # refused at connection or HELO, before any address was given (RFC 5321 3.1, 4.1.1.1):
+        # only the connecting client, its IP or name, can be the cause
+        return Reason.BLOCKED, "refused before MAIL FROM: the sending host"
     if reason is Reason.NETWORKERROR and ("timed out" in fields.diagnostic or "timeout" in fields.diagnostic):
         # connection timeouts are retried until the queue lifetime ends; a report about one
         # is the sending MTA giving up (Postfix, Sendmail, Gmail "did not accept our requests")
@@ -95,6 +106,15 @@ def _in_context(reason: Reason, fields: Fields, reply: int | None) -> tuple[Reas
     if reason in _VAGUE and fields.action == "delayed":
         return Reason.EXPIRED, "RFC 3464 Action: delayed, still being retried"
     return None
+
+
+def _names_nothing_specific(diagnostic: str) -> bool:
+    """The wording names no reason, or only the generic "rejected"/"denied" family."""
+    try:
+        named = reason_from_text(diagnostic)
+    except ClassifyInputError:
+        return False
+    return named is None or named is Reason.REJECTED
 
 
 def _hard(reason: Reason, status: str, reply: int | None) -> bool:

@@ -28,6 +28,7 @@ RULE = ReasonRule(
         "did not accept our requests to connect",  # Gmail
         "all hosts have been failing",  # Exim "all hosts have been failing for a long time"
         "envelope expired",  # OpenSMTPD
+        "recipients was aborted after",  # X3 "Delevery to the following recipients was aborted after 5.0 hour(s)"
         "in the queue too long",  # qmail "this message has been in the queue too long"
         "still undelivered",  # Sendmail "message still undelivered after 4 hours"
         "delivery failed 20 attempts",  # IMail

@@ -15,5 +15,6 @@ RULE = ReasonRule(
         "requiretls",  # RFC 8689
         "must use tls",
         "ssl handshake",
+        "does not support tls",  # Gmail "500 Remote server does not support TLS (state 6)"
     ),
 )

@@ -25,5 +25,6 @@ RULE = ReasonRule(
         "purported responsible address",  # Courier Sender ID "can't determine Purported Responsible Address"
         "you may not have permission to post",  # Google Groups
         "email address is not verified",  # Amazon SES "Email address is not verified"
+        "not a member of this mailing list",  # fml: only members may post to the list
     ),
 )

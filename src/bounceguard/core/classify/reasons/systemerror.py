@@ -20,5 +20,6 @@ RULE = ReasonRule(
         "mail server temporarily rejected",
         "service temporarily unavailable",
         "temporarily unavailable",
+        "duplicated message-id",  # fml refuses a Message-ID it has already seen (a mail loop)
     ),
 )

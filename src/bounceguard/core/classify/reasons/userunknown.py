@@ -38,6 +38,7 @@ RULE = ReasonRule(
         "undeliverable address",  # various
         "is not a valid user",  # Domino
         "address is not recognized",  # various
+        "recipient name is not recognized",  # Exchange 2000/2003 "The recipient name is not recognized"
         "user does not exist",  # Yandex, Zoho
         "no such local user",  # various
         "recipient address rejected: unknown",  # Postfix "Recipient address rejected: unknown user"

@@ -65,25 +65,39 @@ def fields_for(mail: BounceMail, recipient: str, alone: bool = True) -> Fields:
         # the reason sits in the paragraph after the address list (Gmail, DragonFly); with
         # several recipients only what follows this one can be about it
         at = -1 if alone else text.find(recipient)
-        coded = _coded_lines(text[at:] if at > 0 else text)
+        coded = _coded_lines(text[at:] if at > 0 else text, keep_prose=alone or not diagnostic)
         reply = find_reply_code(coded)
         diagnostic = squeeze(diagnostic + " " + coded)
+    failing = _FAILING.search(diagnostic)
+    if failing is not None:
+        # a session transcript ("Out: 250 2.1.5 Ok ... Out: 451 4.3.0 Error"): the failing
+        # reply, not the accepted commands before it, is the answer
+        reply = failing.group(1)
     command = find_command(diagnostic) or _command_before(text, recipient) or find_command(text)
+    host = _REMOTE_HOST.search(diagnostic)
     return Fields(
         recipient=recipient,
         command=command,
-        status=find_status(diagnostic),
+        status=find_status(diagnostic[failing.start() :] if failing else diagnostic),
         reply_code=reply or find_reply_code(diagnostic),
         diagnostic=diagnostic.strip(),
+        remote_mta=host.group(1).rstrip(".") if host else "",
     )
+
+
+# Exim "host mx.example.org [192.0.2.1]: 550 ...", Courier/1&1 "host: smtp-in.orange.fr (193.0.2.1)"
+_REMOTE_HOST = re.compile(r"\bhost:? ([A-Za-z0-9][A-Za-z0-9.\-]*\.[A-Za-z]{2,})\.? *[\[(]")
+# A failing reply after accepted ones in a transcript: "Out: 250 ... Out: 451 4.3.0 ...".
+_FAILING = re.compile(r"(?:^|\s)(?:out|<<<):? ([45]\d\d)[ \-]", re.IGNORECASE)
 
 
 # one pass over the report for lines carrying a reply code ("550 ...", "said: 550") or a status
 _CODE = re.compile(r"(?<![\d.])[245]\.\d{1,3}\.\d{1,3}|(?<![\d.\-])[45][0-5]\d[ \-]")
 
 
-def _coded_lines(text: str) -> str:
-    """The lines of a report that carry an SMTP reply or status code."""
+def _coded_lines(text: str, keep_prose: bool = True) -> str:
+    """The lines of a report that carry an SMTP reply or status code; without any, the
+    report's prose when `keep_prose` (a lone recipient: the whole report is about it)."""
     lines: list[str] = []
     last_end = -1
     for match in _CODE.finditer(text):
@@ -97,7 +111,7 @@ def _coded_lines(text: str) -> str:
             break
     if lines:
         return "\n".join(lines)
-    return squeeze(text)[:600]
+    return squeeze(text)[:600] if keep_prose else ""
 
 
 def _detect(mail: BounceMail) -> bool:
