@@ -55,6 +55,13 @@ def create_app(settings: Settings) -> Pipeline:
         stream_wait_empty=False,
         **extra,
     )
+    if settings.fast_consumer:
+        from bounceguard.stream import fast_consumer
+
+        fast_consumer.install(app)
+    from bounceguard.edges import metrics
+
+    metrics.configure(settings.metrics)
     pipeline = Pipeline(settings=settings, app=app)
     from bounceguard.stream.topics import topic_specs
 

@@ -32,7 +32,7 @@ _SLICE = 50  # send results per slice (about 25 minutes of the sample's event ti
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("demo", help="local Kafka + worker + sample events, printing suppressions and trends")
     p.add_argument("--events", type=Path, default=DEFAULT_SAMPLE, help="JSON lines of SendResult")
-    p.add_argument("--port", type=int, default=broker.DEFAULT_PORT, help="local broker port")
+    p.add_argument("--port", type=int, default=19192, help="port of the demo's own throwaway broker")
     p.add_argument("--web-port", type=int, default=6066)
     p.add_argument("--duration", type=float, default=0.0, help="stop after N seconds (0 = until Ctrl-C)")
     p.add_argument("--workdir", type=Path, default=Path("var/demo"))
