@@ -285,6 +285,7 @@ ROWS: list[tuple[str, str, Reason, Category]] = [
     ("fml", "Duplicated Message-ID in <a@example.org>.", R.SYSTEMERROR, S),
     ("gmail", "500 Remote server does not support TLS (state 6).", R.FAILEDSTARTTLS, S),
     ("x3", "Delevery to the following recipients was aborted after 5.0 hour(s): * a@example.jp", R.EXPIRED, S),
+    ("exim", "550 Sorry, you are sending to/from an address that has been blacklisted", R.REJECTED, S),
 ]
 
 

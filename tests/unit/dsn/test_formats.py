@@ -51,6 +51,12 @@ EXTRACTION = [
     ("lhost-postfix-49.eml", "RFC3464", [("kijitora-neko-nyaan@ntt.example.ne.jp", "4.0.0", 421)]),  # DSN as text
     ("lhost-verizon-02.eml", "plaintext", [("may-be-straycat-nyaaaaaan@vtext.com", "", 550)]),  # lost boundary
     ("lhost-fml-02.eml", "fml", [("neko-nyaan@example.org", "", None)]),
+    ("rhost-facebook-03.eml", "RFC3464", [("kijitora@facebook.com", "5.1.1", 550)]),  # address after Status
+    (
+        "lhost-x2-02.eml",
+        "plaintext",
+        [("kijitora@example.com", "", None), ("mikeneko@example.com", "", None), ("sabineko@example.com", "", None)],
+    ),
 ]
 
 
@@ -77,6 +83,11 @@ DECIDED = [
     ("lhost-googlegroups-02.eml", "libsisimai@googlegroups.com", Reason.REJECTED, Category.SOFT, False),
     ("rfc3464-57.eml", "otsu-sakaba-hunter-neko-nyaaaaaaan@ezweb.ne.jp", Reason.FILTERED, Category.SOFT, False),
     ("rfc3464-58.eml", "otsu-sakaba-hunter-neko-nyaaaaaaan@ezweb.ne.jp", Reason.USERUNKNOWN, Category.HARD, True),
+    ("lhost-postfix-75.eml", "kijitora@libsisimai.net", Reason.SYSTEMERROR, Category.SOFT, False),  # failing reply
+    ("lhost-x2-02.eml", "mikeneko@example.com", Reason.SUSPEND, Category.SOFT, False),  # own paragraph only
+    ("lhost-exim-35.eml", "kijitora@example.com", Reason.BLOCKED, Category.BLOCK, False),  # at connection
+    ("rhost-franceptt-04.eml", "xxxx@xxxx.fr", Reason.SPAMDETECTED, Category.BLOCK, False),  # host from the prose
+    ("rhost-messagelabs-02.eml", "kijitora@neko.example.org", Reason.USERUNKNOWN, Category.HARD, True),  # reporter
 ]
 
 

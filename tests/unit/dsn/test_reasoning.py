@@ -26,6 +26,21 @@ ROWS = [
 ]
 
 
+# action, status, reply, diagnostic, expected reason: a still-retried message ("delayed")
+# whose receiver answered only with a code is a pending expiry, not a diagnosis
+DELAYED = [
+    ("delayed", "4.5.0", "421", "... Deferred: 421", Reason.EXPIRED),
+    ("delayed", "4.2.2", "452", "452 4.2.2 Mailbox full", Reason.MAILBOXFULL),
+    ("failed", "4.5.0", "421", "421 closing channel", Reason.TOOMANYCONN),
+]
+
+
+@pytest.mark.parametrize(("action", "status", "reply", "diagnostic", "reason"), DELAYED)
+def test_delayed_reading(action: str, status: str, reply: str, diagnostic: str, reason: Reason) -> None:
+    fields = Fields(recipient="a@example.org", action=action, status=status, reply_code=reply, diagnostic=diagnostic)
+    assert decide(fields).reason is reason
+
+
 @pytest.mark.parametrize(("command", "status", "reply", "diagnostic", "reason"), ROWS)
 def test_stage_reading(command: str, status: str, reply: str, diagnostic: str, reason: Reason) -> None:
     fields = Fields(

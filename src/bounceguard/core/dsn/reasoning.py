@@ -103,7 +103,9 @@ def _in_context(reason: Reason, fields: Fields, reply: int | None) -> tuple[Reas
     temporary = fields.status.startswith("4") or (not fields.status and reply is not None and 400 <= reply < 500)
     if reason in _VAGUE and temporary and fields.action in ("failed", ""):
         return Reason.EXPIRED, "temporary failure in a final report: retries ran out"
-    if reason in _VAGUE and fields.action == "delayed":
+    if fields.action == "delayed" and (reason in _VAGUE or _names_nothing_specific(fields.diagnostic)):
+        # a warning about a message still being retried: a bare reply code ("Deferred: 421")
+        # says only that the receiver answered "later"
         return Reason.EXPIRED, "RFC 3464 Action: delayed, still being retried"
     return None
 

@@ -26,5 +26,6 @@ RULE = ReasonRule(
         "you may not have permission to post",  # Google Groups
         "email address is not verified",  # Amazon SES "Email address is not verified"
         "not a member of this mailing list",  # fml: only members may post to the list
+        "an address that has been blacklisted",  # Exim ACL "sending to/from an address that has been blacklisted"
     ),
 )

@@ -73,12 +73,13 @@ def fields_for(mail: BounceMail, recipient: str, alone: bool = True) -> Fields:
         # a session transcript ("Out: 250 2.1.5 Ok ... Out: 451 4.3.0 Error"): the failing
         # reply, not the accepted commands before it, is the answer
         reply = failing.group(1)
+        diagnostic = diagnostic[failing.start(1) :]
     command = find_command(diagnostic) or _command_before(text, recipient) or find_command(text)
     host = _REMOTE_HOST.search(diagnostic)
     return Fields(
         recipient=recipient,
         command=command,
-        status=find_status(diagnostic[failing.start() :] if failing else diagnostic),
+        status=find_status(diagnostic),
         reply_code=reply or find_reply_code(diagnostic),
         diagnostic=diagnostic.strip(),
         remote_mta=host.group(1).rstrip(".") if host else "",
