@@ -88,6 +88,7 @@ DECIDED = [
     ("lhost-exim-35.eml", "kijitora@example.com", Reason.BLOCKED, Category.BLOCK, False),  # at connection
     ("rhost-franceptt-04.eml", "xxxx@xxxx.fr", Reason.SPAMDETECTED, Category.BLOCK, False),  # host from the prose
     ("rhost-messagelabs-02.eml", "kijitora@neko.example.org", Reason.USERUNKNOWN, Category.HARD, True),  # reporter
+    ("lhost-exim-44.eml", "kijitora@example.com", Reason.MAILERERROR, Category.SOFT, False),  # pipe recipient
 ]
 
 

@@ -98,8 +98,10 @@ def fields_from_dsn(mail: BounceMail, text: str) -> list[Fields]:
         diagnostic = squeeze(_after_type(raw_diagnostic))
         diagnostic_type = raw_diagnostic.partition(";")[0].strip().lower() if ";" in raw_diagnostic[:16] else ""
         actual = block.get("x-actual-recipient", "")
-        if _after_type(actual).startswith("|") or actual.lower().startswith("x-unix"):
-            diagnostic_type = "x-unix"  # delivered to a pipe: any failure is the local program's
+        if _after_type(actual).startswith("|") or actual.lower().startswith("x-unix") or final.startswith("|"):
+            # delivered to a pipe (Exim names the pipe as Final-Recipient): any failure is the
+            # local program's
+            diagnostic_type = "x-unix"
         status = find_status(block.get("status", ""))
         if not diagnostic:
             diagnostic = diagnostic_near(mail.bounce_text, recipient)
