@@ -74,7 +74,9 @@ class SuppressionSet:
 
 async def follow(bootstrap: str, topic: str, state: SuppressionSet, *, forever: bool) -> SuppressionSet:
     """Read every partition from the beginning up to its end offset (or forever) into `state`."""
+    # Subscribing without a group assigns every partition of the topic to this consumer.
     consumer = AIOKafkaConsumer(
+        topic,
         bootstrap_servers=bootstrap,
         group_id=None,
         enable_auto_commit=False,
@@ -83,11 +85,9 @@ async def follow(bootstrap: str, topic: str, state: SuppressionSet, *, forever: 
     )
     try:
         await consumer.start()  # inside try: a failed start still needs stop()
-        partitions = await consumer.partitions_for_topic(topic)
-        if not partitions:
+        assigned = sorted(consumer.assignment())
+        if not assigned:
             raise LookupError(f"topic {topic} does not exist or has no partitions")
-        assigned = [TopicPartition(topic, p) for p in sorted(partitions)]
-        consumer.assign(assigned)
         await consumer.seek_to_beginning(*assigned)
         ends: dict[TopicPartition, int] = await consumer.end_offsets(assigned)
         while True:
