@@ -54,6 +54,10 @@ class Settings(BaseSettings):
         default="", description="Bearer tokens for the HTTP API: 'token:tenant,token2:*' (* = every tenant)."
     )
     log_level: str = "info"
+    fast_consumer: bool = Field(
+        default=True,
+        description="Hand fetched messages to the agents inline (docs/performance.md); false: stock Faust.",
+    )
     policy: PolicyConfig = Field(default_factory=PolicyConfig, description="Suppression and retry policy.")
     trends: TrendConfig = Field(default_factory=TrendConfig, description="Windows, thresholds, significance.")
     metrics: MetricsConfig = Field(default_factory=MetricsConfig, description="Label cardinality limits.")

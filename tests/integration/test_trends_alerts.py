@@ -81,6 +81,23 @@ async def test_bad_segment_alerts_once_and_recovers_once(trend_worker: WorkerPro
     assert first[0]["counts"]["attempts"] >= 200
     assert first[0]["top_reasons"] == {"userunknown": first[0]["counts"]["hard"]}
 
+    # The trend stream carried the segment's full phase-1 counts for the 1h window. Waiting for it
+    # before phase 2 also keeps phase 2 behind every phase-1 send: across partitions the upstream
+    # agents may otherwise let a phase-2 send overtake the last phase-1 ones, which then arrive
+    # late to the trend state and are not counted.
+    def phase1_trend(r: list[Any]) -> list[dict[str, Any]]:
+        return [
+            t
+            for t in json_values(r)
+            if t["scope"] == "segment" and t["key"] == "bad" and t["window"] == "1h" and t["counts"]["attempts"] == 400
+        ]
+
+    trends = await consume(trend_worker.bootstrap, f"{prefix}trends", until=lambda r: bool(phase1_trend(r)), timeout=30)
+    found = phase1_trend(trends)
+    assert found, "no 1h trend with the bad segment's 400 sends"
+    assert found[-1]["counts"]["hard"] == 20
+    assert found[-1]["rates"]["hard"] == pytest.approx(0.05)
+
     # Phase 2, two hours later: clean traffic only; the bad sends leave the 1h window.
     later = T0 + timedelta(hours=2)
     await produce(
@@ -95,17 +112,3 @@ async def test_bad_segment_alerts_once_and_recovers_once(trend_worker: WorkerPro
     assert [(a["rate"], a["severity"]) for a in seg] == [("hard", "warn"), ("hard", "recovered")]
     assert seg[1]["previous_severity"] == "warn"
     assert _alerts(records, "mailbox", MAILBOX) == [], "the diluted mailbox must not alert"
-
-    # The trend stream carried the segment's full phase-1 counts for the 1h window.
-    def phase1_trend(r: list[Any]) -> list[dict[str, Any]]:
-        return [
-            t
-            for t in json_values(r)
-            if t["scope"] == "segment" and t["key"] == "bad" and t["window"] == "1h" and t["counts"]["attempts"] == 400
-        ]
-
-    trends = await consume(trend_worker.bootstrap, f"{prefix}trends", until=lambda r: bool(phase1_trend(r)), timeout=30)
-    found = phase1_trend(trends)
-    assert found, "no 1h trend with the bad segment's 400 sends"
-    assert found[-1]["counts"]["hard"] == 20
-    assert found[-1]["rates"]["hard"] == pytest.approx(0.05)

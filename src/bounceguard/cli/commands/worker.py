@@ -35,5 +35,8 @@ def run(args: argparse.Namespace) -> int:
 
     pipeline = create_app(settings)
     worker = Worker(pipeline.app, loglevel=level.lower(), quiet=True, redirect_stdouts=False)
+    # Faust's start-up spinner sets the root logger to DEBUG for as long as the process runs, so
+    # every debug call on the hot path (one per topic send) built a record only to drop it.
+    worker.spinner = None
     worker.execute_from_commandline()  # exits the process when the worker stops
     return 0
