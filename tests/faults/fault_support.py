@@ -289,6 +289,14 @@ class FaultResult:
         )
 
 
+_STARTED = time.monotonic()
+
+
+def phase(text: str) -> None:
+    """A progress line (visible with pytest -s): fault tests run for minutes."""
+    print(f"[{time.monotonic() - _STARTED:7.1f}s] {text}", flush=True)
+
+
 def env_flag(name: str) -> bool:
     return os.environ.get(name, "") not in ("", "0", "false")
 

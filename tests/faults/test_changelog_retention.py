@@ -34,7 +34,7 @@ from kafka_helpers import WorkerProcess, produce  # type: ignore[import-not-foun
 from bounceguard.core.intake import event_from_send_result, parse_send_result
 from bounceguard.stream.topics import TABLES
 
-pytestmark = [pytest.mark.faults, pytest.mark.kafka, pytest.mark.slow]
+pytestmark = [pytest.mark.faults, pytest.mark.kafka, pytest.mark.slow, pytest.mark.timeout(1200)]
 
 N_ADDRESSES = 300
 ROUNDS = 8  # deliveries per address: every round overwrites every address-state key

@@ -25,7 +25,7 @@ from fault_support import (
 )
 from kafka_helpers import WorkerProcess, produce  # type: ignore[import-not-found]
 
-pytestmark = [pytest.mark.faults, pytest.mark.kafka, pytest.mark.slow]
+pytestmark = [pytest.mark.faults, pytest.mark.kafka, pytest.mark.slow, pytest.mark.timeout(1200)]
 
 N_EVENTS = 12_000
 N_ADDRESSES = 1_500

@@ -16,12 +16,13 @@ from fault_support import (
     FaultResult,
     collect_suppressions,
     dead_letter_count,
+    phase,
     progress,
     send_result_stream,
 )
 from kafka_helpers import WorkerProcess, produce  # type: ignore[import-not-found]
 
-pytestmark = [pytest.mark.faults, pytest.mark.kafka]
+pytestmark = [pytest.mark.faults, pytest.mark.kafka, pytest.mark.timeout(1200)]
 
 N_EVENTS = 20_000
 N_ADDRESSES = 2_500
@@ -54,7 +55,9 @@ async def test_sigkill_mid_stream_then_restart_loses_nothing(
         seen_at_kill = await progress(kafka_bootstrap, f"{topic_prefix}suppressions", len(oracle) // 4, timeout=240)
         assert first.alive(), f"worker exited early ({first.proc and first.proc.returncode}): {first.log_tail()}"
         first.kill()  # SIGKILL: no commit, no flush, no rebalance handshake
+        phase(f"SIGKILL with {seen_at_kill} of {len(oracle)} suppressions on the topic")
         second.start(wait=180)
+        phase("restarted worker ready")
         tally = await collect_suppressions(kafka_bootstrap, f"{topic_prefix}suppressions", oracle, timeout=300)
         dead = await dead_letter_count(kafka_bootstrap, f"{topic_prefix}deadletter")
         alive = second.alive()
