@@ -7,7 +7,8 @@ tables are plain compacted tables; this proves their recovery still completes wh
 - the changelogs roll segments every second and the cleaner has compacted many overwrites
   of the same keys away (offset gaps inside the log), and
 - the log start offset has moved (what retention does), here by deleting every record before
-  the oldest latest-value of each partition, so no current value is lost.
+  the oldest latest-value of each partition (DeleteRecords, so the changelogs are switched to
+  ``compact,delete`` first), so no current value is lost.
 
 The worker's local state is then wiped and a new worker must be ready within a bound, answer
 from the recovered tables, and keep processing.
@@ -26,7 +27,8 @@ from urllib.parse import quote
 
 import orjson
 import pytest
-from aiokafka.admin import AIOKafkaAdminClient, ConfigResource, ConfigResourceType, RecordsToDelete
+from aiokafka.admin import AIOKafkaAdminClient, RecordsToDelete
+from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 from aiokafka.structs import TopicPartition
 from fault_support import T0, FaultResult, Stream, TopicReader, api_get, collect_suppressions
 from kafka_helpers import WorkerProcess, produce  # type: ignore[import-not-found]
@@ -81,7 +83,9 @@ async def _configure_changelogs(bootstrap: str, app_id: str) -> None:
                 ConfigResource(
                     ConfigResourceType.TOPIC,
                     f"{app_id}-{table}-changelog",
-                    configs={"cleanup.policy": "compact", **FAST_CLEANING},
+                    # compact,delete: the broker refuses DeleteRecords on a compact-only topic; the
+                    # default retention.ms (7 days) keeps time-based deletion out of the test.
+                    configs={"cleanup.policy": "compact,delete", **FAST_CLEANING},
                 )
                 for table in TABLES
             ]
