@@ -72,14 +72,18 @@ def install(pipeline: Pipeline, domain_failures: RecentDomainFailures) -> None:
                 metrics.observe_duplicate()
                 continue
             metrics.observe_event(event, attempt=result.counts_as_attempt)
+            if result.suppression is not None:
+                # Acknowledged before the state that remembers it is written: a crash in between
+                # re-decides the event (an identical copy), where the other order would find the
+                # event id already seen and never send the suppression at all.
+                sent = await suppressions.send(key=key, value=result.suppression.model_dump_json().encode())
+                await sent
+                metrics.observe_suppression(result.suppression)
             addresses[key] = result.record.model_dump_json().encode()
             if result.decision.effect is Effect.DELIVERY and domain_delivery_advances(domain_last, event.occurred_at):
                 domains[domain_key] = event.occurred_at.isoformat().encode()
             if event.category is Category.HARD and event.reason in DOMAIN_REASONS:
                 domain_failures.record(domain_of(event.recipient), event.reason, event.occurred_at)
-            if result.suppression is not None:
-                await suppressions.send(key=key, value=result.suppression.model_dump_json().encode())
-                metrics.observe_suppression(result.suppression)
             if result.retry is not None:
                 retry_key = (result.retry.message_id or result.retry.event_id).encode()
                 await retries.send(key=retry_key, value=result.retry.model_dump_json().encode())

@@ -59,6 +59,9 @@ def create_app(settings: Settings) -> Pipeline:
         from bounceguard.stream import fast_consumer
 
         fast_consumer.install(app)
+    from bounceguard.stream.commit_barrier import hold_commits_for_table_writes
+
+    hold_commits_for_table_writes(app)  # at-least-once must not commit ahead of table changelogs
     from bounceguard.edges import metrics
 
     metrics.configure(settings.metrics)
