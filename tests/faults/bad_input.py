@@ -14,7 +14,7 @@ import orjson
 
 from bounceguard.stream import converters
 
-HUGE = 256 * 1024  # bytes of one huge string: retained by mistake, a few hundred of them show in RSS
+HUGE = 512 * 1024  # bytes of one huge string: retained by mistake, a few hundred of them dwarf allocator noise
 
 
 @dataclass(frozen=True)

@@ -27,9 +27,10 @@ N_BAD = 10_000
 WARMUP = 1_000  # valid + bad messages before the first RSS reading: imports, caches and pools settle
 # RSS is read after the warm-up, after the first half of the storm and after the second. The
 # first half settles the allocator (glibc raises its mmap threshold once a huge string is freed,
-# so later ones come from the heap) and grows the tables; the second half carries ~40 MB of bad
-# input, so a worker that kept any of it would grow by that much. Flat: less than this.
-SECOND_HALF_GROWTH_LIMIT_KIB = 24 * 1024
+# so later ones come from the heap) and grows the tables. The second half carries ~80 MB of bad
+# input, so a worker that kept it would grow by about that much; one that keeps nothing still
+# moves by allocator noise (8-23 MB measured with 256 KiB strings). Flat: under half the input.
+RETAINED_SHARE_LIMIT = 0.5
 
 
 async def _read_all(bootstrap: str, topic: str, want: int, timeout: float) -> list[Any]:
@@ -127,7 +128,8 @@ async def test_bad_input_storm_dead_letters_every_bad_message_and_processes_ever
     assert counts["valid_events_missing"] == 0 and counts["events_unexpected"] == 0
     assert counts["lost"] == 0 and counts["unexpected"] == 0 and counts["duplicated"] == 0
     assert counts["content_differs_from_oracle"] == 0
-    assert rss[2] - rss[1] < SECOND_HALF_GROWTH_LIMIT_KIB, f"RSS kept growing: {rss} KiB"
+    second_half_kib = sum(len(m.value or b"") for m in bad[half:]) // 1024
+    assert rss[2] - rss[1] < RETAINED_SHARE_LIMIT * second_half_kib, f"RSS kept growing: {rss} KiB"
 
 
 async def _produce_interleaved(
