@@ -40,7 +40,7 @@ EXTRACTION = [
         "lhost-v5sendmail-05.eml",
         "plaintext",
         [
-            ("kijitora@example.edu", "", 554),
+            ("kijitora@example.edu", "", 550),  # the remote "<<< 550" reply, not the local summary
             ("kuroneko@example.or.jp", "", 554),
             ("kijitora@example.org", "", 554),
             ("mikeneko@example.co.jp", "", 550),
@@ -89,6 +89,8 @@ DECIDED = [
     ("rhost-franceptt-04.eml", "xxxx@xxxx.fr", Reason.SPAMDETECTED, Category.BLOCK, False),  # host from the prose
     ("rhost-messagelabs-02.eml", "kijitora@neko.example.org", Reason.USERUNKNOWN, Category.HARD, True),  # reporter
     ("lhost-exim-44.eml", "kijitora@example.com", Reason.MAILERERROR, Category.SOFT, False),  # pipe recipient
+    ("lhost-v5sendmail-06.eml", "kijitora@example.edu", Reason.NORELAYING, Category.SOFT, False),  # "<<<" reply
+    ("lhost-v5sendmail-07.eml", "mikeneko@example.org", Reason.HOSTUNKNOWN, Category.HARD, True),  # no "<<<" of its own
 ]
 
 

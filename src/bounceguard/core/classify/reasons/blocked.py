@@ -12,6 +12,7 @@ RULE = ReasonRule(
     priority=69,
     phrases=(
         "blacklisted by",  # Sendmail sites "IP address blacklisted by recipient"
+        "which is an open relay",  # Sendmail-era receivers "no access from mail server [ip] which is an open relay"
         "blocklist",  # Spamhaus wording
         "block list",  # Microsoft 365 "part of their network is on our block list (S3150)"
         "denylist",

@@ -24,5 +24,6 @@ RULE = ReasonRule(
         "relay not allowed",
         "no relaying",
         "not configured to relay",  # Exchange "This system is not configured to relay mail"
+        "insecure mail relay",  # Sendmail-era receivers "550 Insecure Mail Relay"
     ),
 )

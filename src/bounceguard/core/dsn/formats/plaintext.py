@@ -59,6 +59,16 @@ def candidates(mail: BounceMail) -> list[str]:
 
 def fields_for(mail: BounceMail, recipient: str, alone: bool = True) -> Fields:
     text = mail.bounce_text
+    transcript = _transcript_reply(text, recipient) if "\n<<< " in text else None
+    if transcript is not None and transcript[1]:
+        command, remote = transcript
+        return Fields(
+            recipient=recipient,
+            command=command,
+            status=find_status(remote),
+            reply_code=find_reply_code(remote),
+            diagnostic=remote,
+        )
     diagnostic = diagnostic_near(text, recipient)
     reply = find_reply_code(diagnostic)
     if not reply and not find_status(diagnostic):
@@ -74,7 +84,10 @@ def fields_for(mail: BounceMail, recipient: str, alone: bool = True) -> Fields:
         # reply, not the accepted commands before it, is the answer
         reply = failing.group(1)
         diagnostic = diagnostic[failing.start(1) :]
-    command = find_command(diagnostic) or _command_before(text, recipient) or find_command(text)
+    if transcript is not None:
+        command = find_command(diagnostic)  # the local MTA's own summary: no remote command
+    else:
+        command = find_command(diagnostic) or _command_before(text, recipient) or find_command(text)
     host = _REMOTE_HOST.search(diagnostic)
     return Fields(
         recipient=recipient,
@@ -122,6 +135,41 @@ def _detect(mail: BounceMail) -> bool:
 def _extract(mail: BounceMail) -> list[Fields]:
     found = candidates(mail)
     return [fields_for(mail, addr, alone=len(found) == 1) for addr in found]
+
+
+# A Sendmail summary line for one recipient: "554 <a@example.org>... Remote protocol error".
+_SUMMARY = re.compile(r"^[245]\d\d[ \-]+<?[^\s<>@]+@[^\s<>]+>?\.\.\.")
+
+
+def _transcript_reply(text: str, recipient: str) -> tuple[str, str] | None:
+    """In a Sendmail session transcript, the remote reply ("<<< ...") and the command it
+    answered (">>> ...") that the recipient's summary line reports, as (command, reply).
+
+    Sendmail writes the remote server's words on "<<<" lines and then its own summary per
+    recipient ("554 <a@b>... Remote protocol error"); only the first summary after a reply
+    is about it. Returns ("", "") when the recipient's summary follows no reply (a local
+    failure such as a DNS lookup), None when the recipient has no summary line.
+    """
+    lines = text.splitlines()
+    low = recipient.lower()
+    at = next(
+        (i for i, line in enumerate(lines) if _SUMMARY.match(line.strip()) and low in line.lower()),
+        -1,
+    )
+    if at < 0:
+        return None
+    reply: list[str] = []
+    for line in reversed(lines[:at]):
+        line = line.strip()
+        if line.startswith("<<< "):
+            reply.insert(0, line[4:])
+            continue
+        if reply:
+            command = find_command(">>> " + line[4:].split(":")[0]) if line.startswith(">>> ") else ""
+            return command, squeeze(" ".join(reply))
+        if _SUMMARY.match(line) or line.startswith((">>> ", "While talking to")):
+            break  # another recipient's summary or a new session: nothing remote for this one
+    return "", ""
 
 
 def _command_before(text: str, recipient: str) -> str:
