@@ -47,6 +47,11 @@ class Settings(BaseSettings):
         description="URL other workers use to reach this one (API requests are forwarded to a key's owner).",
     )
     processing_guarantee: Literal["at_least_once", "exactly_once"] = "at_least_once"
+    broker_session_timeout: float = Field(
+        default=30.0,
+        gt=0,
+        description="Seconds before Kafka gives a silent worker's partitions to the others (after a crash).",
+    )
     default_tenant: str = "default"
     max_message_bytes: int = Field(default=10 * 1024 * 1024, description="Larger inputs are dead-lettered.")
     trend_emit_interval: float = Field(default=5.0, gt=0, description="Seconds between trend snapshots.")

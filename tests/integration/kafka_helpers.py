@@ -104,6 +104,8 @@ class WorkerProcess:
                 "BOUNCEGUARD_STORE": "memory://",
                 "BOUNCEGUARD_PARTITIONS": "4",
                 "BOUNCEGUARD_TREND_EMIT_INTERVAL": "1",
+                # A killed worker's partitions move after 10 s instead of the production 30 s.
+                "BOUNCEGUARD_BROKER_SESSION_TIMEOUT": "10",
                 "BOUNCEGUARD_API_TOKENS": "test-token:acme,admin-token:*",
                 # Verification must never reach for the internet in tests: a dead local resolver.
                 "BOUNCEGUARD_VERIFY_NAMESERVERS": "127.0.0.1:9",

@@ -7,6 +7,7 @@ trend repartition topic so rates are computed per mailbox and per segment.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import datetime
 from typing import Any
@@ -72,21 +73,26 @@ def install(pipeline: Pipeline, domain_failures: RecentDomainFailures) -> None:
                 metrics.observe_duplicate()
                 continue
             metrics.observe_event(event, attempt=result.counts_as_attempt)
+            # Decisions are acknowledged by Kafka before the state that remembers them is written:
+            # a crash in between re-decides the event (an identical copy, same transition id),
+            # where the other order would find the event id already seen and never send them.
+            # Only suppressions and retry advice pay this round trip (a few % of events); trend
+            # inputs are counts, sent after the state (a crash may lose a few of them).
+            acks = []
             if result.suppression is not None:
-                # Acknowledged before the state that remembers it is written: a crash in between
-                # re-decides the event (an identical copy), where the other order would find the
-                # event id already seen and never send the suppression at all.
-                sent = await suppressions.send(key=key, value=result.suppression.model_dump_json().encode())
-                await sent
+                acks.append(await suppressions.send(key=key, value=result.suppression.model_dump_json().encode()))
+            if result.retry is not None:
+                retry_key = (result.retry.message_id or result.retry.event_id).encode()
+                acks.append(await retries.send(key=retry_key, value=result.retry.model_dump_json().encode()))
+            if acks:
+                await asyncio.gather(*acks)
+            if result.suppression is not None:
                 metrics.observe_suppression(result.suppression)
             addresses[key] = result.record.model_dump_json().encode()
             if result.decision.effect is Effect.DELIVERY and domain_delivery_advances(domain_last, event.occurred_at):
                 domains[domain_key] = event.occurred_at.isoformat().encode()
             if event.category is Category.HARD and event.reason in DOMAIN_REASONS:
                 domain_failures.record(domain_of(event.recipient), event.reason, event.occurred_at)
-            if result.retry is not None:
-                retry_key = (result.retry.message_id or result.retry.event_id).encode()
-                await retries.send(key=retry_key, value=result.retry.model_dump_json().encode())
             for trend_key, payload in trend_inputs(event, result):
                 await trend_topic.send(key=trend_key.encode(), value=orjson.dumps(payload))
             if event.category is not Category.NONE or result.suppression is not None:

@@ -53,6 +53,7 @@ def create_app(settings: Settings) -> Pipeline:
         producer_acks=-1,
         producer_linger_ms=2,
         stream_wait_empty=False,
+        broker_session_timeout=settings.broker_session_timeout,
         **extra,
     )
     if settings.fast_consumer:
