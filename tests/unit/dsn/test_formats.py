@@ -89,6 +89,7 @@ DECIDED = [
     ("rhost-franceptt-04.eml", "xxxx@xxxx.fr", Reason.SPAMDETECTED, Category.BLOCK, False),  # host from the prose
     ("rhost-messagelabs-02.eml", "kijitora@neko.example.org", Reason.USERUNKNOWN, Category.HARD, True),  # reporter
     ("lhost-exim-44.eml", "kijitora@example.com", Reason.MAILERERROR, Category.SOFT, False),  # pipe recipient
+    ("lhost-powermta-02.eml", "kijitora@example.com", Reason.USERUNKNOWN, Category.HARD, True),  # bad-mailbox
     ("lhost-v5sendmail-06.eml", "kijitora@example.edu", Reason.NORELAYING, Category.SOFT, False),  # "<<<" reply
     ("lhost-v5sendmail-07.eml", "mikeneko@example.org", Reason.HOSTUNKNOWN, Category.HARD, True),  # no "<<<" of its own
 ]

@@ -13,6 +13,7 @@ from bounceguard.core.classify import classify
 from bounceguard.core.classify.classifier import reason_from_text
 from bounceguard.core.classify.errors import ClassifyInputError
 from bounceguard.core.dsn.fields import Fields, Kind, find_status
+from bounceguard.core.dsn.hints import reason_from_hint
 from bounceguard.core.dsn.rhost import reason_for_receiver
 
 
@@ -48,10 +49,20 @@ def decide(fields: Fields) -> Verdict:
         remote_host=fields.remote_mta or None,
     )
     context = _in_context(verdict.reason, fields, reply)
+    reason, why = context if context is not None else (verdict.reason, "")
+    stated = reason_from_hint(fields.reason_hint)
+    if stated is not None and reason in _HINTABLE:
+        # the sending MTA's own category for the reply (PowerMTA) is firmer than a vague reading
+        return Verdict(
+            stated, category_of(stated), _hard(stated, fields.status, reply), f"report states {fields.reason_hint}"
+        )
     if context is not None:
-        reason, why = context
         return Verdict(reason, category_of(reason), _hard(reason, fields.status, reply), f"{why}; {verdict.why}")
     return Verdict(verdict.reason, verdict.category, verdict.hardbounce, verdict.why)
+
+
+# Readings vague enough that a category stated by the report itself may replace them.
+_HINTABLE = frozenset({Reason.UNDEFINED, Reason.ONHOLD, Reason.FILTERED, Reason.REJECTED})
 
 
 # Readings of a local program's output that say no more than "it failed": an exit code read

@@ -11,6 +11,7 @@ import re
 from bounceguard.core.dsn.bouncemail import BounceMail, header_text
 from bounceguard.core.dsn.fields import Fields, Kind, clean_address, find_command, find_reply_code, find_status, squeeze
 from bounceguard.core.dsn.formats.base import BounceFormat
+from bounceguard.core.dsn.hints import POWERMTA_FIELD, powermta_hint
 from bounceguard.core.dsn.textscan import diagnostic_near
 
 _DELIVERED_ACTIONS = ("delivered", "relayed", "expanded", "deliverable")  # the last: Postfix "verify"
@@ -125,6 +126,7 @@ def fields_from_dsn(mail: BounceMail, text: str) -> list[Fields]:
                 command=command,
                 diagnostic_type=diagnostic_type,
                 reporting_mta=_after_type(per_message.get("reporting-mta", "")).strip("[] "),
+                reason_hint=powermta_hint(block.get(POWERMTA_FIELD, "")),
             )
         )
     return out
