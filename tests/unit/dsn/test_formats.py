@@ -90,6 +90,8 @@ DECIDED = [
     ("rhost-messagelabs-02.eml", "kijitora@neko.example.org", Reason.USERUNKNOWN, Category.HARD, True),  # reporter
     ("lhost-exim-44.eml", "kijitora@example.com", Reason.MAILERERROR, Category.SOFT, False),  # pipe recipient
     ("lhost-powermta-02.eml", "kijitora@example.com", Reason.USERUNKNOWN, Category.HARD, True),  # bad-mailbox
+    ("lhost-sendmail-09.eml", "kijitora@example.co.jp", Reason.POLICYVIOLATION, Category.BLOCK, False),  # 5.7.9 header
+    ("rfc3464-03.eml", "kijitora@example.com", Reason.POLICYVIOLATION, Category.BLOCK, False),  # "policy reasons"
     ("lhost-v5sendmail-06.eml", "kijitora@example.edu", Reason.NORELAYING, Category.SOFT, False),  # "<<<" reply
     ("lhost-v5sendmail-07.eml", "mikeneko@example.org", Reason.HOSTUNKNOWN, Category.HARD, True),  # no "<<<" of its own
 ]

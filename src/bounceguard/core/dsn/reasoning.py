@@ -90,6 +90,10 @@ def _in_context(reason: Reason, fields: Fields, reply: int | None) -> tuple[Reas
         # so the address is not proven dead (Sisimai's "filtered"). Without any SMTP reply the
         # text comes from the reporting system's own directory lookup and stays firm.
         return Reason.FILTERED, "user-unknown wording not tied to RCPT TO"
+    if reason is Reason.CONTENTERROR and _status_class(fields) == ".7":
+        # "Header error" under X.7.x (RFC 3463: security or policy status): the headers broke
+        # the receiver's policy (Exim/Sendmail sites' header checks), not a malformed message
+        return Reason.POLICYVIOLATION, "content wording under a policy status (X.7.x)"
     if fields.diagnostic_type == "x-unix" and reason in _LOCAL_PROGRAM_VAGUE:
         if fields.status[1:3] == ".3":
             # RFC 3463 X.3.x: the mail system itself (sendmail's EX_CONFIG/EX_SOFTWARE exits)
@@ -119,6 +123,14 @@ def _in_context(reason: Reason, fields: Fields, reply: int | None) -> tuple[Reas
         # says only that the receiver answered "later"
         return Reason.EXPIRED, "RFC 3464 Action: delayed, still being retried"
     return None
+
+
+def _status_class(fields: Fields) -> str:
+    """The subject part of the status (".7" of 5.7.1), from the field or the diagnostic text."""
+    status = fields.status or find_status(fields.diagnostic)
+    if status.endswith(".0.0") and fields.status:
+        status = find_status(fields.diagnostic) or status  # a catch-all field hides the text's code
+    return status[1:3]
 
 
 def _names_nothing_specific(diagnostic: str) -> bool:

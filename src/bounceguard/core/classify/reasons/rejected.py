@@ -28,4 +28,7 @@ RULE = ReasonRule(
         "not a member of this mailing list",  # fml: only members may post to the list
         "an address that has been blacklisted",  # Exim ACL "sending to/from an address that has been blacklisted"
     ),
+    # the receiver names a policy as the cause ("Mail from x rejected for policy reasons"):
+    # policyviolation says more than "the sender was refused"
+    excludes=("for policy reasons",),
 )
