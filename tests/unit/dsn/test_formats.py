@@ -92,6 +92,14 @@ DECIDED = [
     ("lhost-powermta-02.eml", "kijitora@example.com", Reason.USERUNKNOWN, Category.HARD, True),  # bad-mailbox
     ("lhost-sendmail-09.eml", "kijitora@example.co.jp", Reason.POLICYVIOLATION, Category.BLOCK, False),  # 5.7.9 header
     ("rfc3464-03.eml", "kijitora@example.com", Reason.POLICYVIOLATION, Category.BLOCK, False),  # "policy reasons"
+    ("rfc3464-51.eml", "kijitora@example.de", Reason.USERUNKNOWN, Category.HARD, True),  # "#5.1.0 Address rejected."
+    (
+        "lhost-ezweb-01.eml",
+        "this-message-rejected-by-the-domain-filter@ezweb.ne.jp",
+        Reason.FILTERED,
+        Category.SOFT,
+        False,
+    ),  # au's own notice
     ("lhost-v5sendmail-06.eml", "kijitora@example.edu", Reason.NORELAYING, Category.SOFT, False),  # "<<<" reply
     ("lhost-v5sendmail-07.eml", "mikeneko@example.org", Reason.HOSTUNKNOWN, Category.HARD, True),  # no "<<<" of its own
 ]

@@ -90,6 +90,11 @@ def _in_context(reason: Reason, fields: Fields, reply: int | None) -> tuple[Reas
         # so the address is not proven dead (Sisimai's "filtered"). Without any SMTP reply the
         # text comes from the reporting system's own directory lookup and stays firm.
         return Reason.FILTERED, "user-unknown wording not tied to RCPT TO"
+    if reason is Reason.REJECTED and _address_refused(fields):
+        # "550 #5.1.0 Address rejected." answered for the recipient: RFC 3463 X.1.x is about
+        # the address itself, and a permanent refusal of the recipient address that names no
+        # other cause is the receiver's way of saying the mailbox is not there (1&1/IONOS)
+        return Reason.USERUNKNOWN, "recipient address refused with an address status (X.1.x)"
     if reason is Reason.CONTENTERROR and _status_class(fields) == ".7":
         # "Header error" under X.7.x (RFC 3463: security or policy status): the headers broke
         # the receiver's policy (Exim/Sendmail sites' header checks), not a malformed message
@@ -123,6 +128,17 @@ def _in_context(reason: Reason, fields: Fields, reply: int | None) -> tuple[Reas
         # says only that the receiver answered "later"
         return Reason.EXPIRED, "RFC 3464 Action: delayed, still being retried"
     return None
+
+
+def _address_refused(fields: Fields) -> bool:
+    """A permanent refusal of the recipient's address with an X.1.x status and no other words."""
+    if fields.command in ("CONN", "HELO", "MAIL") or not fields.reply_code.startswith("5"):
+        return False
+    status = find_status(fields.diagnostic) or fields.status
+    if not status.startswith("5.1.") or status in ("5.1.7", "5.1.8"):  # X.1.7/X.1.8: the sender
+        return False
+    text = fields.diagnostic.lower()
+    return "address rejected" in text and "sender" not in text and _names_nothing_specific(text)
 
 
 def _status_class(fields: Fields) -> str:
