@@ -43,6 +43,10 @@ def run(args: argparse.Namespace) -> int:
     if not args.events.exists():
         print(f"sample events not found: {args.events}", file=sys.stderr)
         return 2
+    # Ctrl-C and SIGTERM both end the demo through the cleanup below, even when a parent
+    # shell started us with SIGINT ignored (as non-interactive shells do for background jobs).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, _interrupt)
     cfg = broker.BrokerConfig(port=args.port, run_dir=args.workdir / "kafka")
     worker: subprocess.Popen[bytes] | None = None
     shutil.rmtree(args.workdir / "worker", ignore_errors=True)
@@ -71,6 +75,10 @@ def run(args: argparse.Namespace) -> int:
         broker.stop(cfg)
         _say("stopped the worker and Kafka")
     return 0
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _say(text: str) -> None:
