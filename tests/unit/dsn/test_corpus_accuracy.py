@@ -13,8 +13,8 @@ from bounceguard.core.dsn.evaluation import EvalReport, corpus_items, evaluate
 
 FLOORS = {
     "recipients_found": 0.99,
-    "reason_agreement": 0.90,
-    "hardsoft_agreement": 0.955,
+    "reason_agreement": 0.915,
+    "hardsoft_agreement": 0.96,
 }
 
 
