@@ -141,12 +141,18 @@ def _normalize_domain(domain: str, raw: str) -> str:
     if domain.endswith(".") and not domain.endswith(".."):
         domain = domain[:-1]  # the DNS root dot: example.com. is example.com
     try:
-        ascii_domain = idna.encode(domain, uts46=True).decode("ascii")
+        ascii_domain = _domain_to_ascii(domain)
     except (idna.IDNAError, UnicodeError) as exc:
         raise InvalidAddress(f"{raw!r} has an invalid domain: {exc}") from None
     if len(ascii_domain) > MAX_DOMAIN_OCTETS:
         raise InvalidAddress(f"{raw!r} has a domain longer than {MAX_DOMAIN_OCTETS} octets")
     return ascii_domain.lower()
+
+
+@lru_cache(maxsize=16384)
+def _domain_to_ascii(domain: str) -> str:
+    """IDNA 2008 + UTS #46, cached per domain: addresses rarely repeat, their domains do."""
+    return idna.encode(domain, uts46=True).decode("ascii")
 
 
 def _normalize_literal(literal: str, raw: str) -> str:

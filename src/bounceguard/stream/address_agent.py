@@ -8,11 +8,11 @@ trend repartition topic so rates are computed per mailbox and per segment.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from datetime import datetime
 from typing import Any
 
-import orjson
 from pydantic import ValidationError
 
 from bounceguard.core.address_step import AddressRecord, StepResult, step, trend_inputs
@@ -23,6 +23,7 @@ from bounceguard.core.suppression_policy import Effect, domain_delivery_advances
 from bounceguard.edges import metrics
 from bounceguard.stream.app import Pipeline
 from bounceguard.stream.intake_agents import send_dead_letter
+from bounceguard.stream.trend_batcher import TrendBatcher
 from bounceguard.stream.verify_mount import DOMAIN_REASONS, RecentDomainFailures
 
 log = logging.getLogger(__name__)
@@ -52,9 +53,16 @@ def install(pipeline: Pipeline, domain_failures: RecentDomainFailures) -> None:
     pipeline.tables["domain-delivery"] = domains
     suppressions = pipeline.topic("suppressions")
     retries = pipeline.topic("retries")
-    trend_topic = pipeline.topic("trend-input")
+    trends = TrendBatcher(pipeline.topic("trend-input"))
 
     async def track_addresses(stream: Any) -> None:
+        try:
+            await _track(stream)
+        finally:  # a clean stop (or rebalance) sends what is still grouped
+            with contextlib.suppress(Exception):
+                await trends.flush()
+
+    async def _track(stream: Any) -> None:
         async for ev in stream.events():
             message = ev.message
             key: bytes = message.key or b""
@@ -94,9 +102,11 @@ def install(pipeline: Pipeline, domain_failures: RecentDomainFailures) -> None:
             if event.category is Category.HARD and event.reason in DOMAIN_REASONS:
                 domain_failures.record(domain_of(event.recipient), event.reason, event.occurred_at)
             for trend_key, payload in trend_inputs(event, result):
-                await trend_topic.send(key=trend_key.encode(), value=orjson.dumps(payload))
+                await trends.add(trend_key, payload)
             if event.category is not Category.NONE or result.suppression is not None:
                 metrics.observe_decision_latency((utcnow() - event.occurred_at).total_seconds())
+
+    app.timer(interval=0.2, name="bounceguard.flush_trend_inputs")(trends.flush)
 
     track_addresses.__qualname__ = "track_addresses"
     app.agent(pipeline.topic("events"), name="bounceguard.addresses", concurrency=1)(track_addresses)

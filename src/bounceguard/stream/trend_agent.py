@@ -66,6 +66,18 @@ class DecodedStates:
         return raw
 
 
+def _parse(item: Any) -> tuple[dict[str, Any], Scope, datetime, Category, Reason]:
+    if not isinstance(item, dict):
+        raise TypeError("a trend input must be a JSON object")
+    return (
+        item,
+        Scope(item["scope"]),
+        datetime.fromisoformat(item["occurred_at"]),
+        Category(item["category"]),
+        Reason(item["reason"]),
+    )
+
+
 def install(pipeline: Pipeline) -> None:
     app = pipeline.app
     settings = pipeline.settings
@@ -91,38 +103,40 @@ def install(pipeline: Pipeline) -> None:
         # take_events acks a batch only after this loop body finished with it.
         async for batch in stream.take_events(_BATCH_MAX, within=_BATCH_WITHIN):
             touched: dict[bytes, tuple[TrendState, Any]] = {}
-            for n, ev in enumerate(batch, 1):
-                if n % _YIELD_EVERY == 0:
-                    await asyncio.sleep(0)
+            done = 0
+            for ev in batch:
                 message = ev.message
+                key: bytes = message.key or b""
                 try:
-                    item = orjson.loads(message.value)
-                    scope = Scope(item["scope"])
-                    occurred_at = datetime.fromisoformat(item["occurred_at"])
-                    category = Category(item["category"])
-                    reason = Reason(item["reason"])
+                    # One message carries a key's inputs in order (stream.trend_batcher); a bare
+                    # object is a single input.
+                    loaded = orjson.loads(message.value)
+                    items = [_parse(item) for item in (loaded if isinstance(loaded, list) else [loaded])]
                 except (ValueError, KeyError, TypeError) as exc:
                     await send_dead_letter(pipeline, message, exc)
                     continue
-                key: bytes = message.key or b""
                 pending = touched.get(key)
                 state = pending[0] if pending is not None else (decoded.get(key) or TrendState())
-                state = record(
-                    state,
-                    occurred_at=occurred_at,
-                    category=category,
-                    reason=reason,
-                    counts_as_attempt=bool(item.get("attempt")),
-                    delivered=bool(item.get("delivered")),
-                    config=config,
-                )
-                state, alerts = evaluate_alerts(
-                    state, tenant=item["tenant"], scope=scope, key=item["key"], now=occurred_at, config=config
-                )
+                for item, scope, occurred_at, category, reason in items:
+                    done += 1
+                    if done % _YIELD_EVERY == 0:
+                        await asyncio.sleep(0)  # let the address agent run between inputs
+                    state = record(
+                        state,
+                        occurred_at=occurred_at,
+                        category=category,
+                        reason=reason,
+                        counts_as_attempt=bool(item.get("attempt")),
+                        delivered=bool(item.get("delivered")),
+                        config=config,
+                    )
+                    state, alerts = evaluate_alerts(
+                        state, tenant=item["tenant"], scope=scope, key=item["key"], now=occurred_at, config=config
+                    )
+                    for alert in alerts:
+                        await alerts_topic.send(key=key, value=alert.model_dump_json().encode())
+                        metrics.observe_alert(alert)
                 touched[key] = (state, ev)
-                for alert in alerts:
-                    await alerts_topic.send(key=key, value=alert.model_dump_json().encode())
-                    metrics.observe_alert(alert)
             for key, (state, ev) in touched.items():
                 with as_current_event(ev):  # the changelog partition is the one this key came from
                     states[key] = decoded.remember(key, state)
