@@ -26,7 +26,6 @@ import hashlib
 import hmac
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -42,24 +41,11 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from bounceguard.core.models import WebhookEnvelope
+from bounceguard.devkafka import broker
 
 FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "providers"
 MAILGUN_KEY = "bench-mailgun-key"
 Request = tuple[str, bytes, dict[str, str]]
-
-
-def free_port() -> int:
-    for _ in range(50):
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = int(s.getsockname()[1])
-        with socket.socket() as s2:
-            try:
-                s2.bind(("127.0.0.1", port + 1))
-            except OSError:
-                continue
-        return port
-    raise RuntimeError("no free port")
 
 
 def build_requests(n: int, key: ec.EllipticCurvePrivateKey) -> list[Request]:
@@ -169,9 +155,7 @@ def main() -> int:
     bootstrap = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
     tmp = tempfile.TemporaryDirectory(prefix="ingest-bench-")
     if not bootstrap:
-        from bounceguard.devkafka import broker
-
-        broker_cfg = broker.BrokerConfig(port=free_port(), run_dir=Path(tmp.name) / "kafka")
+        broker_cfg = broker.BrokerConfig(port=broker.free_port_pair(), run_dir=Path(tmp.name) / "kafka")
         broker.start(broker_cfg, fresh=True)
         bootstrap = broker_cfg.bootstrap
     server: subprocess.Popen[bytes] | None = None
@@ -184,7 +168,7 @@ def main() -> int:
         spki = key.public_key().public_bytes(
             serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
         )
-        port = free_port()
+        port = broker.free_port_pair()
         env = {
             **os.environ,
             "BOUNCEGUARD_INGEST_SENDGRID_PUBLIC_KEY": base64.b64encode(spki).decode(),
@@ -220,8 +204,6 @@ def main() -> int:
             server.terminate()
             server.wait(timeout=15)
         if broker_cfg is not None:
-            from bounceguard.devkafka import broker
-
             broker.stop(broker_cfg)
         tmp.cleanup()
 

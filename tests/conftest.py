@@ -10,7 +10,6 @@ Broker, in order of preference:
 from __future__ import annotations
 
 import os
-import socket
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,21 +17,6 @@ from pathlib import Path
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-
-
-def _free_port_pair() -> int:
-    """A port p with p+1 also free (the local broker uses p+1 for its controller)."""
-    for _ in range(50):
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = int(s.getsockname()[1])
-        with socket.socket() as s2:
-            try:
-                s2.bind(("127.0.0.1", port + 1))
-            except OSError:
-                continue
-        return port
-    raise RuntimeError("no free port pair")
 
 
 def _docker_answers() -> bool:
@@ -59,7 +43,7 @@ def kafka_bootstrap(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         return
     from bounceguard.devkafka import broker
 
-    cfg = broker.BrokerConfig(port=_free_port_pair(), run_dir=tmp_path_factory.mktemp("kafka"))
+    cfg = broker.BrokerConfig(port=broker.free_port_pair(), run_dir=tmp_path_factory.mktemp("kafka"))
     broker.start(cfg, fresh=True)
     try:
         yield cfg.bootstrap

@@ -6,7 +6,6 @@ Uses a broker of its own on free ports, never the session broker other tests sha
 from __future__ import annotations
 
 import asyncio
-import socket
 import time
 import uuid
 from collections.abc import Iterator
@@ -25,24 +24,9 @@ N_ADDRESSES = 1_500
 DOWN_SECONDS = 8.0  # long enough for the worker's requests to time out and its reconnect loop to run
 
 
-def _free_port_pair() -> int:
-    """A port p with p+1 also free (the local broker's controller listens on p+1)."""
-    for _ in range(50):
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = int(s.getsockname()[1])
-        with socket.socket() as s2:
-            try:
-                s2.bind(("127.0.0.1", port + 1))
-            except OSError:
-                continue
-        return port
-    raise RuntimeError("no free port pair")
-
-
 @pytest.fixture
 def own_broker(tmp_path: Path) -> Iterator[broker.BrokerConfig]:
-    cfg = broker.BrokerConfig(port=_free_port_pair(), run_dir=tmp_path / "kafka")
+    cfg = broker.BrokerConfig(port=broker.free_port_pair(), run_dir=tmp_path / "kafka")
     broker.start(cfg, fresh=True)
     try:
         yield cfg

@@ -12,6 +12,7 @@ import contextlib
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import time
 import uuid
@@ -73,6 +74,21 @@ class BrokerConfig:
     @property
     def libs_dir(self) -> Path:
         return _cache_root() / f"kafka-{self.version}" / "libs"
+
+
+def free_port_pair(host: str = "127.0.0.1") -> int:
+    """A port p with p+1 also free: the broker listens on p and its controller on p+1."""
+    for _ in range(50):
+        with socket.socket() as first:
+            first.bind((host, 0))
+            port = int(first.getsockname()[1])
+        with socket.socket() as second:
+            try:
+                second.bind((host, port + 1))
+            except OSError:
+                continue
+        return port
+    raise BrokerError("no free pair of adjacent ports")
 
 
 def server_properties(cfg: BrokerConfig) -> str:
