@@ -65,3 +65,34 @@ COMMANDS = [
 @pytest.mark.parametrize(("text", "command"), COMMANDS)
 def test_find_command(text: str, command: str) -> None:
     assert find_command(text) == command
+
+
+# remote MTA, status, reply, diagnostic, expected reason, expected hardbounce
+REMOTE_ROWS = [
+    # RFC 7505 null MX: the Remote-MTA is the recipient's own domain, so that domain takes no mail
+    ("example.org", "5.7.27", "550", "550 Host does not accept mail", Reason.NOTACCEPT, True),
+    # the same status from one of the domain's MX hosts stays the sender-side reading
+    ("mx.example.org", "5.7.27", "550", "550 5.7.27 sender address has null MX", Reason.AUTHFAILURE, False),
+    # a 5xx refusal in words under X.4.1: the host answered, so "no answer from host" is not it
+    ("", "5.4.1", "550", "550 5.4.1 All recipient addresses rejected : Access denied", Reason.REJECTED, False),
+    # a routing status keeps its reading whatever verb the report uses (X.4.6 loop)
+    ("", "5.4.6", "554", "refused: 554 5.4.6 Hop count exceeded - possible mail loop", Reason.NETWORKERROR, False),
+    # no reply at all: X.4.1 is read literally
+    ("", "5.4.1", "", "no answer from host", Reason.NETWORKERROR, False),
+]
+
+
+@pytest.mark.parametrize(("remote", "status", "reply", "diagnostic", "reason", "hard"), REMOTE_ROWS)
+def test_status_against_report(
+    remote: str, status: str, reply: str, diagnostic: str, reason: Reason, hard: bool
+) -> None:
+    fields = Fields(
+        recipient="a@example.org",
+        action="failed",
+        status=status,
+        reply_code=reply,
+        diagnostic=diagnostic,
+        remote_mta=remote,
+    )
+    verdict = decide(fields)
+    assert (verdict.reason, verdict.hardbounce) == (reason, hard)

@@ -90,6 +90,16 @@ def _in_context(reason: Reason, fields: Fields, reply: int | None) -> tuple[Reas
         # so the address is not proven dead (Sisimai's "filtered"). Without any SMTP reply the
         # text comes from the reporting system's own directory lookup and stays firm.
         return Reason.FILTERED, "user-unknown wording not tied to RCPT TO"
+    if reason is Reason.AUTHFAILURE and fields.status.endswith(".7.27") and _remote_is_recipient_domain(fields):
+        # RFC 7505 X.7.27 is the sender's null MX, but a report whose Remote-MTA is the
+        # recipient's own domain (a DNS name, no host was reached) says that domain published
+        # the null MX: it takes no mail at all (Sendmail's "Host does not accept mail")
+        return Reason.NOTACCEPT, "null MX status for the recipient's own domain"
+    if reason is Reason.NETWORKERROR and _refused_in_words(fields, reply):
+        # a permanent reply that refuses in words means the host did answer, so a network
+        # status read literally ("X.4.1 no answer from host") cannot be the cause; Microsoft
+        # 365's edge answers "550 5.4.1 Recipient address rejected: Access denied"
+        return Reason.REJECTED, "a host's 5xx refusal under a network status"
     if reason is Reason.REJECTED and _address_refused(fields):
         # "550 #5.1.0 Address rejected." answered for the recipient: RFC 3463 X.1.x is about
         # the address itself, and a permanent refusal of the recipient address that names no
@@ -139,6 +149,25 @@ def _address_refused(fields: Fields) -> bool:
         return False
     text = fields.diagnostic.lower()
     return "address rejected" in text and "sender" not in text and _names_nothing_specific(text)
+
+
+def _refused_in_words(fields: Fields, reply: int | None) -> bool:
+    """A 5xx reply under X.4.1/X.4.2 whose text is a refusal ("rejected", "access denied")."""
+    if reply is None or not 500 <= reply < 600:
+        return False
+    status = find_status(fields.diagnostic) or fields.status
+    if status[1:] not in (".4.1", ".4.2"):  # RFC 3463: no answer from host, bad connection
+        return False
+    try:
+        return reason_from_text(fields.diagnostic) is Reason.REJECTED
+    except ClassifyInputError:
+        return False
+
+
+def _remote_is_recipient_domain(fields: Fields) -> bool:
+    """The Remote-MTA field names the recipient's domain itself, not one of its MX hosts."""
+    domain = fields.recipient.rpartition("@")[2].lower()
+    return bool(domain) and fields.remote_mta.lower().rstrip(".") == domain
 
 
 def _status_class(fields: Fields) -> str:
