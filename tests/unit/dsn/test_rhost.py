@@ -65,6 +65,7 @@ ROWS = [
     ("a@docomo.ne.jp", DOCOMO, "", "RCPT", "5.0.0", "550 Unknown user a", Reason.USERUNKNOWN),
     ("a@docomo.ne.jp", DOCOMO, "", "DATA", "5.0.0", "550 Unknown user a", Reason.REJECTED),
     ("a@docomo.ne.jp", DOCOMO, "", "DATA", "5.2.0", "550 Unknown user a", Reason.FILTERED),
+    ("5550100@vtext.com", "", "", "", "", "550 - Requested action not taken: no such user here", Reason.USERUNKNOWN),
 ]
 
 
@@ -95,6 +96,7 @@ UNREAD = [
     ("a@wanadoo.fr", "", "", "550 5.1.1 user unknown"),
     ("a@example.org", "mx.example.org", "mx.example.org", "550 No such user"),
     ("a@docomo.ne.jp", "mfsmax.docomo.ne.jp", "", "550 5.7.1 Access denied"),
+    ("5550100@vtext.com", "", "", "552 - Requested action not taken: message too large"),
 ]
 
 
