@@ -13,8 +13,11 @@ from bounceguard.core.dsn.evaluation import EvalReport, corpus_items, evaluate
 
 FLOORS = {
     "recipients_found": 0.99,
-    "reason_agreement": 0.915,
-    "hardsoft_agreement": 0.96,
+    "reason_agreement": 0.922,
+    "hardsoft_agreement": 0.963,
+    # counting the rows of label_disputes.json as ours (each with its written reason)
+    "reason_agreement_with_disputes": 0.955,
+    "hardsoft_agreement_with_disputes": 0.988,
 }
 
 
@@ -26,7 +29,7 @@ def report(corpus_dir: Path) -> EvalReport:
 @pytest.mark.parametrize("metric", sorted(FLOORS))
 def test_floor(report: EvalReport, metric: str) -> None:
     value = report.overall.rates()[metric]
-    assert value >= FLOORS[metric], f"{metric} fell to {value:.2%} (floor {FLOORS[metric]:.0%})"
+    assert value >= FLOORS[metric], f"{metric} fell to {value:.2%} (floor {FLOORS[metric]:.1%})"
 
 
 def test_no_block_reason_is_marked_hard(report: EvalReport) -> None:
