@@ -66,7 +66,10 @@ def decode_body(msg: Message) -> str:
             data = msg.get_payload(decode=True)
             raw = data if isinstance(data, bytes) else b""
         elif body.isascii():
-            return body
+            if "\x1b" not in body:
+                return body
+            # ISO-2022-JP (RFC 1468) is 7-bit: its escape sequences still need the charset
+            raw = body.encode("ascii")
         else:
             # 7bit/8bit: non-ASCII bytes came through the parser as surrogate escapes and are
             # re-read in the declared charset below.
