@@ -60,6 +60,9 @@ def create_app(settings: Settings) -> Pipeline:
         from bounceguard.stream import fast_consumer
 
         fast_consumer.install(app)
+    from bounceguard.stream import fast_recovery
+
+    fast_recovery.install(app)  # table recovery without a task per changelog record
     from bounceguard.stream.commit_barrier import hold_commits_for_table_writes
 
     hold_commits_for_table_writes(app)  # at-least-once must not commit ahead of table changelogs
@@ -86,4 +89,23 @@ def create_app(settings: Settings) -> Pipeline:
     trend_agent.install(pipeline)
     views.install(pipeline)
     verify_mount.install(pipeline, domain_failures)
+    _debug_lag(app)
     return pipeline
+
+
+def _debug_lag(app: Any) -> None:  # TEMP
+    import asyncio
+    import os
+    import time
+
+    if not os.environ.get("BG_DEBUG"):
+        return
+
+    @app.task
+    async def lag() -> None:
+        while True:
+            t = time.perf_counter()
+            await asyncio.sleep(0.01)
+            d = time.perf_counter() - t - 0.01
+            if d > 0.03:
+                print(f"LAG {time.perf_counter():.3f} {d * 1000:.0f}ms", flush=True)
