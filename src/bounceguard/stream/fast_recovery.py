@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import deque
 from collections.abc import Awaitable
 from typing import Any, cast
 
@@ -53,7 +54,18 @@ RECOVERY_FETCH_WAIT_MS = 25
 
 
 class ChangelogQueue(ThrowableQueue):  # type: ignore[type-arg,misc]  # mode's queue is generic, faust untyped
-    """The changelog queue, whose `get()` needs no task when a record is already waiting."""
+    """The changelog queue: no task per record taken, and a full queue refills in one go.
+
+    A producer that finds the queue full waits until it has drained to Faust's pressure-drop
+    level (40% of its size), not merely until one slot is free: upstream, once the queue is
+    full, every single delivery takes the conductor's slow path (a task for the put, an
+    `asyncio.wait`, and a suspended delivery in the consumer), which is most of the per-record
+    cost on the fetching side during recovery. Records still come out in the order they went in.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._refill_waiters: deque[asyncio.Future[None]] = deque()
 
     def get(self) -> Awaitable[Any]:  # type: ignore[override]  # a future instead of a coroutine
         """Return a resolved future holding the next record, or upstream's waiting coroutine.
@@ -69,6 +81,37 @@ class ChangelogQueue(ThrowableQueue):  # type: ignore[type-arg,misc]  # mode's q
         # wakes a blocked producer, and reports pressure drops to the flow control.
         ready.set_result(self.get_nowait())
         return ready
+
+    def get_nowait(self) -> Any:
+        item = super().get_nowait()
+        if self._refill_waiters and self.qsize() <= self.pressure_drop_size:
+            _wake_all(self._refill_waiters)
+        return item
+
+    async def put(self, value: Any) -> None:
+        await self._flow_control.acquire()  # as upstream: no puts while the flow is suspended
+        while self.full():
+            while self.qsize() > self.pressure_drop_size:
+                waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+                self._refill_waiters.append(waiter)
+                try:
+                    await waiter
+                finally:
+                    if waiter in self._refill_waiters:
+                        self._refill_waiters.remove(waiter)
+        self.put_nowait(value)
+
+    def clear(self) -> None:
+        super().clear()  # cancels upstream's blocked putters; ours are cancelled alike
+        while self._refill_waiters:
+            self._refill_waiters.popleft().cancel()
+
+
+def _wake_all(waiters: deque[asyncio.Future[None]]) -> None:
+    while waiters:
+        waiter = waiters.popleft()
+        if not waiter.done():
+            waiter.set_result(None)
 
 
 class FetchWait:
