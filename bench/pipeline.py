@@ -430,8 +430,10 @@ async def follow_worker(worker: Worker, n: int, broker_pid: int | None, timeout:
 async def latency_probe(worker: Worker, rate: float, seconds: float, interval: float) -> dict[str, Any]:
     """Hard bounces for fresh addresses under background deliveries at `rate`/s: publish -> suppression."""
     bootstrap, prefix = worker.bootstrap, worker.prefix
+    # A short fetch wait: with aiokafka's default (500 ms) the reader itself added up to half a
+    # second whenever a suppression landed on a partition it had just drained.
     supp = AIOKafkaConsumer(f"{prefix}suppressions", bootstrap_servers=bootstrap, group_id=None,
-                            auto_offset_reset="latest")  # fmt: skip
+                            auto_offset_reset="latest", fetch_max_wait_ms=5)  # fmt: skip
     await supp.start()
     await supp.getmany(timeout_ms=500)  # join at the end before probing
     load = AIOKafkaProducer(bootstrap_servers=bootstrap, acks=1, linger_ms=5)

@@ -52,7 +52,9 @@ def create_app(settings: Settings) -> Pipeline:
         broker_commit_interval=1.0,
         producer_acks=-1,
         producer_linger_ms=2,
-        stream_wait_empty=False,
+        # With batch delivery a rebalance or stop waits for the batches already started (and then
+        # commits them); the stock agents keep Faust's per-message path without that wait.
+        stream_wait_empty=settings.fast_consumer and settings.processing_guarantee == "at_least_once",
         broker_session_timeout=settings.broker_session_timeout,
         **extra,
     )
@@ -89,23 +91,4 @@ def create_app(settings: Settings) -> Pipeline:
     trend_agent.install(pipeline)
     views.install(pipeline)
     verify_mount.install(pipeline, domain_failures)
-    _debug_lag(app)
     return pipeline
-
-
-def _debug_lag(app: Any) -> None:  # TEMP
-    import asyncio
-    import os
-    import time
-
-    if not os.environ.get("BG_DEBUG"):
-        return
-
-    @app.task
-    async def lag() -> None:
-        while True:
-            t = time.perf_counter()
-            await asyncio.sleep(0.01)
-            d = time.perf_counter() - t - 0.01
-            if d > 0.03:
-                print(f"LAG {time.perf_counter():.3f} {d * 1000:.0f}ms", flush=True)

@@ -27,3 +27,29 @@ def as_current_event(event: Any) -> Iterator[None]:
         yield
     finally:
         _faust_streams._current_event.reset(token)
+
+
+class _PartitionMessage:
+    __slots__ = ("partition", "topic", "tp")
+
+    def __init__(self, tp: Any) -> None:
+        self.tp = tp
+        self.topic = tp.topic
+        self.partition = tp.partition
+
+
+class _PartitionEvent:
+    """Just enough of a Faust event for table reads and writes: its message's topic and partition."""
+
+    __slots__ = ("__weakref__", "message")
+
+    def __init__(self, tp: Any) -> None:
+        self.message = _PartitionMessage(tp)
+
+
+@contextmanager
+def as_partition(tp: Any) -> Iterator[None]:
+    """Table reads and writes in this block belong to partition `tp` (a batch of one partition)."""
+    event = _PartitionEvent(tp)
+    with as_current_event(event):
+        yield

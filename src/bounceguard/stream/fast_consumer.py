@@ -17,12 +17,17 @@ the upstream loop unchanged.
 from __future__ import annotations
 
 import asyncio
+import functools
 import types
 from collections.abc import Coroutine, Generator
 from typing import Any, cast
 
 from faust.transport.consumer import CONSUMER_FETCHING
 from faust.transport.drivers import aiokafka as faust_aiokafka
+from faust.types.tuples import ack_lock
+from mode.utils.futures import notify
+
+from bounceguard.stream.batch_delivery import BatchHandler, BatchLanes, plan_batch
 
 # Messages between forced yields to the event loop, as upstream: a long fetched batch that
 # never suspends must not starve the agents and timers.
@@ -56,8 +61,28 @@ async def _finish(coro: Coroutine[Any, Any, Any], pending: Any) -> Any:
     return await _resume(coro, pending)
 
 
+# How long the broker may hold a fetch request with nothing to return (ms). Faust hard-codes
+# 1500. aiokafka keeps one fetch in flight per broker and leaves out partitions whose records
+# are still buffered, so new records for a partition just drained wait for the request in
+# flight: up to 1.5 s on a quiet topic, which was the tail of the hard-bounce-to-suppression
+# latency. At 50 ms an idle worker sends 20 empty fetches a second.
+FETCH_MAX_WAIT_MS = 50
+
+
+class FastConsumerThread(faust_aiokafka.AIOKafkaConsumerThread):  # type: ignore[misc]  # faust is untyped
+    """The consumer thread, creating its aiokafka consumer with `FETCH_MAX_WAIT_MS`."""
+
+    def _create_worker_consumer(self, transport: Any) -> Any:
+        consumer = super()._create_worker_consumer(transport)
+        consumer._fetch_max_wait_ms = FETCH_MAX_WAIT_MS  # read by the Fetcher created at start()
+        return consumer
+
+
 class FastConsumer(faust_aiokafka.Consumer):  # type: ignore[misc]  # faust is untyped
-    """The aiokafka consumer with an inline delivery fast path (see the module docstring)."""
+    """The aiokafka consumer with batch delivery and an inline delivery fast path (module docstring)."""
+
+    def _new_consumer_thread(self) -> Any:
+        return FastConsumerThread(self, loop=self.loop, beacon=self.beacon)
 
     async def _deliver(self, message: Any) -> None:
         if self.suspend_flow.is_set():
@@ -76,35 +101,35 @@ class FastConsumer(faust_aiokafka.Consumer):  # type: ignore[misc]  # faust is u
     async def _drain_messages(self, fetcher: Any) -> None:  # pragma: no cover - needs a broker
         consumer_should_stop = self._stopped.is_set
         fetcher_should_stop = fetcher._stopped.is_set
-        read_offset = self._read_offset
-        acks_enabled_for = self.app.topics.acks_enabled_for
-        commit_every = self._commit_every
-        deliver = self._deliver
-        since_yield = 0
+        handlers: dict[str, BatchHandler] = cast(FastTransport, self.transport).batch_handlers
         try:
             while not (consumer_should_stop() or fetcher_should_stop()):
                 self.diag.set_flag(CONSUMER_FETCHING)
-                batch = cast(Any, self.getmany(timeout=1.0))
-                await self.sleep(0)  # getmany can return at once, again and again
-                if self.should_stop:
+                records, active_partitions = await self._wait_next_records(1.0)
+                await self.sleep(0)  # the fetch can return at once, again and again
+                lanes_failure = cast(FastTransport, self.transport).batch_lanes.failure
+                if lanes_failure is not None:  # processing failed (not bad input, which stages dead-letter)
+                    raise lanes_failure
+                if records is None or self.should_stop:
                     continue
-                async for tp, message in batch:
-                    since_yield += 1
-                    if since_yield > _YIELD_EVERY:
-                        await asyncio.sleep(0)
-                        since_yield = 0
-                    offset = message.offset
-                    previous = read_offset[tp]
-                    if previous is not None and offset < previous:
-                        self.log.dev("DROPPED MESSAGE ROFF %r: k=%r v=%r", offset, message.key, message.value)
+                if not self.flow_active:  # fetched across a rebalance: resume from the committed offsets
+                    await self._seek_back()
+                    continue
+                generation_id = self.app.consumer_generation_id
+                per_message: dict[Any, list[Any]] = {}
+                batches: list[tuple[Any, list[Any], BatchHandler]] = []
+                for tp, tp_records in records.items():
+                    if not (active_partitions is None or tp in active_partitions or tp in self._buffered_partitions):
                         continue
-                    if previous and offset - previous > 1 and acks_enabled_for(message.topic):
-                        await self._add_gap(tp, previous + 1, offset)  # e.g. compacted or aborted offsets
-                    if commit_every is not None and self._n_acked >= commit_every:
-                        self._n_acked = 0
-                        await self.commit()
-                    await deliver(message)
-                    read_offset[tp] = offset
+                    handler = handlers.get(tp.topic)
+                    if handler is None:
+                        per_message[tp] = tp_records
+                    else:
+                        batches.append((tp, tp_records, handler))
+                if batches and self.flow_active and self.app.consumer_generation_id == generation_id:
+                    await self._handle_batches(batches, generation_id)
+                if per_message:
+                    await self._deliver_each(per_message, generation_id)
                 self.diag.unset_flag(CONSUMER_FETCHING)
         except self.consumer_stopped_errors:
             if self.transport.app.should_stop:
@@ -120,13 +145,114 @@ class FastConsumer(faust_aiokafka.Consumer):  # type: ignore[misc]  # faust is u
             self.log.exception("Drain messages raised: %r", exc)
             raise
 
+    async def _seek_back(self) -> None:  # pragma: no cover - needs a broker
+        try:
+            await self.perform_seek()
+        except Exception as exc:  # as upstream: the next assignment seeks again
+            self.log.warning("seek to committed offsets failed: %r", exc)
+
+    async def _handle_batches(
+        self, batches: list[tuple[Any, list[Any], BatchHandler]], generation_id: int
+    ) -> None:  # pragma: no cover - needs a broker
+        """Start each partition's fetched records on its lane (see `BatchLanes`)."""
+        lanes = cast(FastTransport, self.transport).batch_lanes
+        for tp, records, handler in batches:
+            acks_enabled = self.app.topics.acks_enabled_for(tp.topic)
+            plan = plan_batch([r.offset for r in records], self._read_offset[tp], acks_enabled=acks_enabled)
+            if not plan.keep:
+                continue
+            for gap_from, gap_to in plan.gaps:
+                await self._add_gap(tp, gap_from, gap_to)
+            batch = records[len(records) - plan.keep :]
+            self.app.monitor.track_tp_end_offset(tp, self.highwater(tp))
+            self._read_offset[tp] = batch[-1].offset  # handed over, as upstream after a delivery
+            await lanes.start(tp, functools.partial(self._run_batch, tp, batch, handler, generation_id, acks_enabled))
+
+    async def _run_batch(
+        self, tp: Any, batch: list[Any], handler: BatchHandler, generation_id: int, acks_enabled: bool
+    ) -> None:  # pragma: no cover - needs a broker
+        await handler(tp, batch)
+        if self.app.consumer_generation_id != generation_id:
+            return  # the partition may have moved: its new owner reads these again (at least once)
+        if acks_enabled:
+            self._ack_offsets(tp, [r.offset for r in batch])
+
+    async def wait_empty(self) -> None:  # pragma: no cover - needs a broker
+        """Before a rebalance or stop hands partitions on, finish the batches already started."""
+        await cast(FastTransport, self.transport).batch_lanes.wait_idle()
+        await super().wait_empty()
+
+    def _ack_offsets(self, tp: Any, offsets: list[int]) -> None:  # pragma: no cover - needs a broker
+        """`Consumer.ack` for a whole batch: the same bookkeeping, once instead of per message.
+
+        Batches are not counted towards `broker_commit_every`: a commit inside the fetch loop
+        would hold every partition's next batch for the commit's round trips; the consumer's
+        periodic commit (every `broker_commit_interval`) covers them.
+        """
+        with ack_lock:
+            committed = self._committed_offset[tp]
+            index = self._acked_index[tp]
+            fresh = [o for o in offsets if (committed is None or o >= committed) and o not in index]
+            index.update(fresh)
+            self._acked[tp].extend(fresh)
+            notify(self._waiting_for_ack)
+
+    async def _deliver_each(self, records: dict[Any, list[Any]], generation_id: int) -> None:  # pragma: no cover
+        """Topics without a batch handler (table changelogs, stock agents): one message at a time."""
+        read_offset = self._read_offset
+        acks_enabled_for = self.app.topics.acks_enabled_for
+        commit_every = self._commit_every
+        deliver = self._deliver
+        to_message = self._to_message
+        since_yield = 0
+        for tp, record in self.scheduler.iterate(records):
+            if not self.flow_active or self.app.consumer_generation_id != generation_id:
+                break
+            since_yield += 1
+            if since_yield > _YIELD_EVERY:
+                await asyncio.sleep(0)
+                since_yield = 0
+            self.app.monitor.track_tp_end_offset(tp, self.highwater(tp))
+            message = to_message(tp, record)
+            offset = message.offset
+            previous = read_offset[tp]
+            if previous is not None and offset < previous:
+                self.log.dev("DROPPED MESSAGE ROFF %r: k=%r v=%r", offset, message.key, message.value)
+                continue
+            if previous and offset - previous > 1 and acks_enabled_for(message.topic):
+                await self._add_gap(tp, previous + 1, offset)  # e.g. compacted or aborted offsets
+            if commit_every is not None and self._n_acked >= commit_every:
+                self._n_acked = 0
+                await self.commit()
+            await deliver(message)
+            read_offset[tp] = offset
+
 
 class FastTransport(faust_aiokafka.Transport):  # type: ignore[misc]  # faust is untyped
-    """The aiokafka transport, creating `FastConsumer`s."""
+    """The aiokafka transport, creating `FastConsumer`s, with the registry of batch handlers."""
 
     Consumer = FastConsumer
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.batch_handlers: dict[str, BatchHandler] = {}
+        self.batch_lanes = BatchLanes()
 
 
 def install(app: Any) -> None:
     """Make `app` consume through `FastTransport` (call before the worker starts)."""
     app.transport = FastTransport(app.conf.broker_consumer, app)
+
+
+def register_batch_topic(app: Any, topic: Any, handler: BatchHandler) -> None:
+    """Deliver `topic`'s records to `handler` a fetched partition batch at a time.
+
+    The topic is subscribed like an agent's; its offsets are acked after the handler returns,
+    so they are committed only after processing (at least once).
+    """
+    transport = app.transport
+    if not isinstance(transport, FastTransport):
+        raise TypeError("batch topics need the fast consumer: call fast_consumer.install(app) first")
+    for name in topic.topics:
+        transport.batch_handlers[name] = handler
+    app.topics.add(topic)

@@ -2,8 +2,9 @@
 
 Windows are event-time buckets inside a plain table value (core.trends.TrendState), not
 Faust windowed tables: those recover through `compact,delete` changelogs that can stall
-after retention and use wall-clock `now()`. Alerts are evaluated per event (inside the
-stream, so the alert state lands in the changelog with the counts); trend snapshots are
+after retention and use wall-clock `now()`. Alerts are evaluated per key after each group
+of its inputs (inside the stage, so the alert state lands in the changelog with the
+counts); trend snapshots are
 published by a timer for the keys that changed since the last tick.
 """
 
@@ -21,18 +22,19 @@ from bounceguard.core.models import Scope
 from bounceguard.core.trends import TrendState, evaluate_alerts, record, snapshot
 from bounceguard.edges import metrics
 from bounceguard.stream.app import Pipeline
-from bounceguard.stream.event_context import as_current_event
-from bounceguard.stream.intake_agents import send_dead_letter
+from bounceguard.stream.event_context import as_partition
+from bounceguard.stream.intake_agents import dead_letter_to
+from bounceguard.stream.outbox import Outbox
+from bounceguard.stream.stages import run_stage
+from bounceguard.stream.topics import TREND_INPUT
 
 log = logging.getLogger(__name__)
 
-# Inputs per batch, and how long a partial batch may wait (seconds): trends are minutes-scale,
-# so 200 ms adds nothing a reader can see.
-_BATCH_MAX = 500
-_BATCH_WITHIN = 0.2
-# Inputs between yields to the event loop inside a batch (~100 us each): the address agent
-# shares this loop, and a suppression must not wait for a whole batch of trend arithmetic.
-_YIELD_EVERY = 32
+# Inputs between yields to the event loop inside a batch (~15 us each): timers, the web
+# server and the other stages share this loop.
+_YIELD_EVERY = 256
+# Keys between yields while publishing snapshots (~0.5 ms per key: a few windows each).
+_YIELD_EVERY_KEYS = 8
 
 
 class DecodedStates:
@@ -91,21 +93,23 @@ def install(pipeline: Pipeline) -> None:
         help="TrendState JSON per scope/tenant/key",
     )
     pipeline.tables["trend-state"] = states
-    trends_topic = pipeline.topic("trends")
-    alerts_topic = pipeline.topic("alerts")
     dirty: set[bytes] = set()
     decoded = DecodedStates(states)
 
-    async def aggregate_trends(stream: Any) -> None:
-        # Inputs are taken in batches and each key's state is written once per batch: the
-        # table value is ~4 KB, and writing it per input (a changelog send each time) was the
-        # worker's largest cost. Alerts are still evaluated after every input, in order.
-        # take_events acks a batch only after this loop body finished with it.
-        async for batch in stream.take_events(_BATCH_MAX, within=_BATCH_WITHIN):
-            touched: dict[bytes, tuple[TrendState, Any]] = {}
-            done = 0
-            for ev in batch:
-                message = ev.message
+    producer = app.producer
+    alerts_name = settings.topic("alerts")
+
+    async def aggregate_trends(tp: Any, records: list[Any]) -> None:
+        # Each key's state is written once per batch: the table value is ~4 KB, and writing it
+        # per input (a changelog send each time) was the worker's largest cost. Alerts are
+        # evaluated after each message, i.e. over a key's inputs of one grouping interval
+        # (stream.trend_batcher, 1 s): evaluating after every input cost ten times the
+        # counting itself, and a level that rises and falls back within a second is noise.
+        outbox = Outbox(producer)
+        touched: dict[bytes, TrendState] = {}
+        done = 0
+        with as_partition(tp):  # the changelog partition is the one these keys came from
+            for message in records:
                 key: bytes = message.key or b""
                 try:
                     # One message carries a key's inputs in order (stream.trend_batcher); a bare
@@ -113,14 +117,15 @@ def install(pipeline: Pipeline) -> None:
                     loaded = orjson.loads(message.value)
                     items = [_parse(item) for item in (loaded if isinstance(loaded, list) else [loaded])]
                 except (ValueError, KeyError, TypeError) as exc:
-                    await send_dead_letter(pipeline, message, exc)
+                    await dead_letter_to(outbox, pipeline, message, exc)
                     continue
-                pending = touched.get(key)
-                state = pending[0] if pending is not None else (decoded.get(key) or TrendState())
-                for item, scope, occurred_at, category, reason in items:
+                if not items:
+                    continue
+                state = touched.get(key) or decoded.get(key) or TrendState()
+                for item, _scope, occurred_at, category, reason in items:
                     done += 1
                     if done % _YIELD_EVERY == 0:
-                        await asyncio.sleep(0)  # let the address agent run between inputs
+                        await asyncio.sleep(0)  # timers and the web server share this loop
                     state = record(
                         state,
                         occurred_at=occurred_at,
@@ -130,26 +135,31 @@ def install(pipeline: Pipeline) -> None:
                         delivered=bool(item.get("delivered")),
                         config=config,
                     )
-                    state, alerts = evaluate_alerts(
-                        state, tenant=item["tenant"], scope=scope, key=item["key"], now=occurred_at, config=config
-                    )
-                    for alert in alerts:
-                        await alerts_topic.send(key=key, value=alert.model_dump_json().encode())
-                        metrics.observe_alert(alert)
-                touched[key] = (state, ev)
-            for key, (state, ev) in touched.items():
-                with as_current_event(ev):  # the changelog partition is the one this key came from
-                    states[key] = decoded.remember(key, state)
+                last, scope, occurred_at = items[-1][0], items[-1][1], items[-1][2]
+                state, alerts = evaluate_alerts(
+                    state, tenant=last["tenant"], scope=scope, key=last["key"], now=occurred_at, config=config
+                )
+                for alert in alerts:
+                    await outbox.send(alerts_name, key, alert.model_dump_json().encode())
+                    metrics.observe_alert(alert)
+                touched[key] = state
+            await outbox.flush()
+            for key, state in touched.items():
+                states[key] = decoded.remember(key, state)
                 dirty.add(key)
 
-    aggregate_trends.__qualname__ = "aggregate_trends"
-    app.agent(pipeline.topic("trend-input"), name="bounceguard.trends", concurrency=1)(aggregate_trends)
+    run_stage(pipeline, TREND_INPUT, "bounceguard.trends", aggregate_trends)
+
+    trends_name = settings.topic("trends")
 
     async def publish_trends() -> None:
         """Publish a snapshot of each key that changed since the last tick (read-only on the table)."""
         keys = list(dirty)
         dirty.clear()
-        for key in keys:
+        outbox = Outbox(producer)
+        for i, key in enumerate(keys, 1):
+            if i % _YIELD_EVERY_KEYS == 0:
+                await asyncio.sleep(0)  # hundreds of keys per tick must not stall a suppression
             state = decoded.get(key)
             if state is None or state.watermark is None:
                 continue
@@ -157,7 +167,8 @@ def install(pipeline: Pipeline) -> None:
             for trend in snapshot(
                 state, tenant=tenant, scope=Scope(scope), key=name, now=state.watermark, config=config
             ):
-                await trends_topic.send(key=key, value=trend.model_dump_json().encode())
+                await outbox.send(trends_name, key, trend.model_dump_json().encode())
                 metrics.observe_trend(trend)
+        await outbox.flush()
 
     app.timer(interval=settings.trend_emit_interval, name="bounceguard.publish_trends")(publish_trends)

@@ -1,0 +1,100 @@
+"""Bookkeeping for handing a fetched partition batch to a handler in one call.
+
+Kept apart from the consumer so the offset arithmetic can be tested without a broker.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+# (topic partition, the records fetched for it, in offset order) -> processed
+BatchHandler = Callable[[Any, list[Any]], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class BatchPlan:
+    """What to do with a fetched batch: how many trailing records to handle, which gaps to note.
+
+    `keep` counts from the end: records before `previous` (the last offset already read) were
+    fetched again after a seek and are dropped. A gap is a range of offsets Kafka will never
+    deliver (compacted away, transaction markers); it is noted so commits can move past it.
+    """
+
+    keep: int
+    gaps: list[tuple[int, int]] = field(default_factory=list)
+
+
+def plan_batch(offsets: Sequence[int], previous: int | None, *, acks_enabled: bool) -> BatchPlan:
+    start = 0
+    if previous is not None:
+        while start < len(offsets) and offsets[start] < previous:
+            start += 1
+    kept = offsets[start:]
+    gaps: list[tuple[int, int]] = []
+    if acks_enabled:
+        last = previous
+        for offset in kept:
+            if last is not None and offset - last > 1:
+                gaps.append((last + 1, offset))
+            last = offset
+    return BatchPlan(keep=len(kept), gaps=gaps)
+
+
+class BatchLanes:
+    """One lane per partition: a partition's batches run one after another, lanes side by side.
+
+    The fetch loop starts a batch and goes on fetching; it waits only when a partition already
+    has a batch running and another waiting (back-pressure), so a slow stage (trends) never holds
+    a fast one (a hard bounce on its way to a suppression). A batch whose predecessor in the
+    lane failed or was cancelled does not run: its offsets stay unacked and are read again.
+    """
+
+    def __init__(self) -> None:
+        self._last: dict[Any, asyncio.Task[None]] = {}
+        self._depth: dict[Any, int] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+        self.failure: BaseException | None = None
+
+    async def start(self, lane: Any, run: Callable[[], Awaitable[None]]) -> None:
+        previous = self._last.get(lane)
+        if previous is not None and self._depth.get(lane, 0) >= 2:
+            await asyncio.wait([previous])
+        task = asyncio.ensure_future(self._run(lane, previous, run))
+        self._last[lane] = task
+        self._depth[lane] = self._depth.get(lane, 0) + 1
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _run(self, lane: Any, previous: asyncio.Task[None] | None, run: Callable[[], Awaitable[None]]) -> None:
+        try:
+            if previous is not None:
+                await asyncio.wait([previous])
+                if previous.cancelled():
+                    return
+            if self.failure is None:  # after a failure the consumer stops; nothing more may run
+                await run()
+        except asyncio.CancelledError:
+            raise
+        except BaseException as exc:
+            self.failure = self.failure or exc
+        finally:
+            self._depth[lane] -= 1
+            if self._last.get(lane) is asyncio.current_task():
+                del self._last[lane]
+
+    @property
+    def idle(self) -> bool:
+        return not self._tasks
+
+    async def wait_idle(self) -> None:
+        """Wait until every started batch finished (rebalance, stop)."""
+        while self._tasks:
+            await asyncio.wait(list(self._tasks))
+
+    async def cancel(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+        await self.wait_idle()

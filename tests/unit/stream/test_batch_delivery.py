@@ -1,0 +1,91 @@
+"""Batch delivery bookkeeping: which fetched offsets are handled, which gaps are noted, and how
+partition lanes order, overlap, hold back and stop."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from bounceguard.stream.batch_delivery import BatchLanes, BatchPlan, plan_batch
+
+
+@pytest.mark.parametrize(
+    ("offsets", "previous", "acks", "expected"),
+    [
+        ([0, 1, 2], None, True, BatchPlan(keep=3)),
+        ([5, 6, 7], 4, True, BatchPlan(keep=3)),
+        # fetched again after a seek: what was already handed over is dropped
+        ([3, 4, 5, 6], 5, True, BatchPlan(keep=2)),
+        ([3, 4], 9, True, BatchPlan(keep=0)),
+        # compacted or transaction-marker offsets: noted as gaps, so commits can pass them
+        ([7, 8], 4, True, BatchPlan(keep=2, gaps=[(5, 7)])),
+        ([0, 5, 6, 9], None, True, BatchPlan(keep=4, gaps=[(1, 5), (7, 9)])),
+        # offset 0 read before: a gap right after it is still a gap
+        ([3], 0, True, BatchPlan(keep=1, gaps=[(1, 3)])),
+        # topics without acks need no gaps
+        ([0, 5], None, False, BatchPlan(keep=2)),
+        ([], 3, True, BatchPlan(keep=0)),
+    ],
+)
+def test_plan_batch(offsets: list[int], previous: int | None, acks: bool, expected: BatchPlan) -> None:
+    assert plan_batch(offsets, previous, acks_enabled=acks) == expected
+
+
+def _recorder(log: list[str], name: str, delay: float = 0.0, fail: bool = False):  # type: ignore[no-untyped-def]
+    async def run() -> None:
+        log.append(f"start {name}")
+        await asyncio.sleep(delay)
+        if fail:
+            raise RuntimeError(f"{name} failed")
+        log.append(f"end {name}")
+
+    return run
+
+
+async def test_a_lane_runs_its_batches_in_order_while_other_lanes_overlap() -> None:
+    lanes = BatchLanes()
+    log: list[str] = []
+    await lanes.start("p0", _recorder(log, "a1", 0.03))
+    await lanes.start("p0", _recorder(log, "a2"))
+    await lanes.start("p1", _recorder(log, "b1"))
+    await lanes.wait_idle()
+    assert log.index("end a1") < log.index("start a2")  # same lane: one after the other
+    assert log.index("end b1") < log.index("end a1")  # another lane did not wait for p0
+    assert lanes.idle
+
+
+async def test_start_holds_back_when_a_lane_has_one_running_and_one_waiting() -> None:
+    lanes = BatchLanes()
+    log: list[str] = []
+    await lanes.start("p0", _recorder(log, "1", 0.02))
+    await lanes.start("p0", _recorder(log, "2", 0.02))
+    assert "end 1" not in log  # two in the lane: start returned at once
+    await lanes.start("p0", _recorder(log, "3"))
+    assert "end 1" in log  # the third waited until the lane had room
+    await lanes.wait_idle()
+    assert [e for e in log if e.startswith("end")] == ["end 1", "end 2", "end 3"]
+
+
+async def test_a_failure_is_kept_and_nothing_later_runs() -> None:
+    lanes = BatchLanes()
+    log: list[str] = []
+    await lanes.start("p0", _recorder(log, "bad", 0.01, fail=True))
+    await lanes.start("p0", _recorder(log, "after"))
+    await lanes.wait_idle()
+    await lanes.start("p1", _recorder(log, "other lane, later"))
+    await lanes.wait_idle()
+    assert isinstance(lanes.failure, RuntimeError)
+    assert log == ["start bad"]
+
+
+async def test_cancel_stops_running_batches_and_their_successors() -> None:
+    lanes = BatchLanes()
+    log: list[str] = []
+    await lanes.start("p0", _recorder(log, "slow", 5.0))
+    await lanes.start("p0", _recorder(log, "next"))
+    await asyncio.sleep(0)
+    await lanes.cancel()
+    assert log == ["start slow"]
+    assert lanes.idle
+    assert lanes.failure is None
