@@ -14,6 +14,9 @@ about half of the time idle and most of the rest on per-record overhead:
   `asyncio.wait_for(changelog_queue.get(), timeout=5.0)`; on Python 3.11 `wait_for` wraps a
   coroutine in a new Task, so every record costs a task, three turns of the event loop and
   a timer (9% of the profile).
+- The changelog queue holds 4096 records. Once it is full, every delivery into it takes the
+  conductor's slow path (a task for the put, an `asyncio.wait`, a suspended delivery in the
+  consumer), one record at a time, for as long as recovery lasts.
 - After each record it asks `need_recovery()`, which builds a `Counter` of every active
   partition's remaining offsets only to test whether any is positive (7%).
 
@@ -21,16 +24,20 @@ The replacements below leave Faust's recovery loop, its offsets, active/standby 
 and recovery-end signalling as they are:
 
 - `FastRecovery` shortens aiokafka's fetch wait (read afresh for every request) to
-  `RECOVERY_FETCH_WAIT_MS` while active tables recover, and restores it when they are done;
-- `ChangelogQueue.get()` hands back an already resolved future when a record is waiting:
-  `wait_for` takes a future as it is (no task) and returns its result after one loop turn.
-  An empty queue, or one holding an error to throw, takes the upstream coroutine, so waiting,
-  timeouts and thrown errors behave exactly as before;
+  `RECOVERY_FETCH_WAIT_MS` while active tables recover, and restores it when they are done
+  (`fast_consumer` already lowers it to 50 ms for good; this covers the plain consumer too);
+- `ChangelogQueue.get()` hands back an already resolved future when a record is waiting, whose
+  callbacks run at once: `wait_for` takes a future as it is (no task) and returns without
+  suspending; every `YIELD_EVERY` records it takes one turn of the loop. An empty queue, or
+  one holding an error to throw, takes the upstream coroutine, so waiting, timeouts and thrown
+  errors behave exactly as before;
+- `ChangelogQueue.put()`, called only when the queue is full, waits until it has drained to
+  Faust's pressure-drop level, so the deliveries after it take the fast path again;
 - `FastRecovery.need_recovery()` gives upstream's answer by scanning the highwaters and
   stopping at the first partition still behind.
 
 `install(app)` makes the app build its table manager from `FastTableManager`, which creates
-the two in place of the upstream classes.
+the queue and the recovery service in place of the upstream classes.
 """
 
 from __future__ import annotations
@@ -38,7 +45,8 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import deque
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
+from contextvars import Context
 from typing import Any, cast
 
 from faust.tables.manager import TableManager
@@ -51,6 +59,29 @@ logger = logging.getLogger(__name__)
 # (at most 40 empty requests a second), short enough that it ends well before the records
 # of the previous round are consumed (a 1 MiB partition fetch holds ~2,500 address records).
 RECOVERY_FETCH_WAIT_MS = 25
+
+# Records handed over without a turn of the event loop before one that takes a turn, so the
+# fetch loop, the web server and timers still run while a full queue drains (as the consumer's
+# own fetch loop yields every 100 messages).
+YIELD_EVERY = 100
+
+
+class _ReadyRecord(asyncio.Future[Any]):
+    """A future created resolved, whose done-callbacks run at once instead of a loop turn later.
+
+    Python 3.11's `asyncio.wait_for` registers a callback on the future it waits for and then
+    awaits its own waiter: with a plain resolved future that costs two turns of the event loop
+    (each with a selector poll) per changelog record. Running the callback at once resolves
+    the waiter before it is awaited, so `wait_for` returns without suspending.
+    """
+
+    def add_done_callback(self, fn: Callable[[Any], object], *, context: Context | None = None) -> None:
+        if not self.done():
+            super().add_done_callback(fn, context=context)
+        elif context is None:
+            fn(self)
+        else:
+            context.run(fn, self)
 
 
 class ChangelogQueue(ThrowableQueue):  # type: ignore[type-arg,misc]  # mode's queue is generic, faust untyped
@@ -66,6 +97,7 @@ class ChangelogQueue(ThrowableQueue):  # type: ignore[type-arg,misc]  # mode's q
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._refill_waiters: deque[asyncio.Future[None]] = deque()
+        self._since_yield = 0
 
     def get(self) -> Awaitable[Any]:  # type: ignore[override]  # a future instead of a coroutine
         """Return a resolved future holding the next record, or upstream's waiting coroutine.
@@ -76,7 +108,13 @@ class ChangelogQueue(ThrowableQueue):  # type: ignore[type-arg,misc]  # mode's q
         if self._errors or not self.qsize():
             # Nothing to hand over at once: wait (or raise the thrown error) as upstream does.
             return super().get()  # type: ignore[no-any-return]
-        ready: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        loop = asyncio.get_running_loop()
+        self._since_yield += 1
+        if self._since_yield >= YIELD_EVERY:
+            self._since_yield = 0
+            ready: asyncio.Future[Any] = loop.create_future()  # wait_for takes a loop turn
+        else:
+            ready = _ReadyRecord(loop=loop)
         # get_nowait is what upstream's get() ends with too: it takes the oldest record,
         # wakes a blocked producer, and reports pressure drops to the flow control.
         ready.set_result(self.get_nowait())

@@ -222,3 +222,30 @@ def test_install_after_the_table_manager_exists_is_refused() -> None:
     assert app.tables is not None
     with pytest.raises(RuntimeError, match="before the app's table manager"):
         fast_recovery.install(app)
+
+
+async def test_waiting_records_are_taken_without_a_loop_turn_except_every_yield_every() -> None:
+    queue = _queue(maxsize=0)
+    n = 3 * fast_recovery.YIELD_EVERY
+    for i in range(n):
+        queue.put_nowait(i)
+    loop = asyncio.get_running_loop()
+    turns, taken = 0, []
+    for _ in range(n):
+        ran: list[bool] = []
+        loop.call_soon(ran.append, True)
+        taken.append(await _take(queue))
+        turns += bool(ran)
+        await asyncio.sleep(0)  # let a marker that did not run yet run before the next take
+    assert taken == list(range(n))
+    assert turns == 3  # the fetch loop and the web server still get the loop while it drains
+
+
+async def test_a_ready_record_runs_a_callback_added_later_at_once() -> None:
+    queue = _queue()
+    queue.put_nowait("record")
+    got = queue.get()
+    seen: list[object] = []
+    assert isinstance(got, asyncio.Future)
+    got.add_done_callback(lambda fut: seen.append(fut.result()))
+    assert seen == ["record"]
