@@ -9,9 +9,11 @@ One run, one real broker (KAFKA_BOOTSTRAP_SERVERS / --bootstrap, else a local on
 2. (a) baseline: a child process runs a raw aiokafka consume -> parse + classify
    (`event_from_send_result`) + a dict per address + produce loop over the input topic,
    committing offsets after its producer flushed (at-least-once, like the worker);
-3. (b) worker: `python -m bounceguard worker` as a child process per --stores entry, on a
-   pre-filled topic of the same events; progress is read from the worker's committed
-   offsets on the events topic (one event per send result) against the input end offsets;
+3. (b) worker: `python -m bounceguard worker` as a child process per --stores entry and per
+   --keys choice (send results keyed `tenant/address`, decided in the partition they arrive
+   in, or by bare recipient, crossing the events topic), on a pre-filled topic of the same
+   events; progress is read from the worker's committed offsets (send results committed,
+   less events still waiting in the events topic);
 4. events/s is the whole job: from the first progress sample to the last input committed by
    every stage (for the worker: intake, address and trend agents), CPU seconds per event from
    /proc of the measured process over the same span (the broker's too, if its pid is known).
@@ -138,6 +140,19 @@ def send_result(
         outcome, code, status, text = failure or rng.choice({"hard": HARD, "soft": SOFT, "block": BLOCK}[kind])
         base.update(outcome=outcome, reply_code=code, enhanced_status=status, diagnostic=text.replace("{rcpt}", rcpt))
     return orjson.dumps(base)
+
+
+def record_key(rcpt: str, keys: str) -> bytes:
+    """The Kafka key of a send result: `tenant/address` as README recommends, or the bare recipient."""
+    if keys == "address":
+        from bounceguard.core.addresses import address_key
+
+        return address_key("bench", rcpt).encode()
+    return rcpt.encode()
+
+
+def rekey(records: list[tuple[bytes, bytes]], keys: str) -> list[tuple[bytes, bytes]]:
+    return [(record_key(orjson.loads(v)["recipient"], keys), v) for _, v in records]
 
 
 def generate(n: int, seed: int = 20261128, tag: str = "bench") -> tuple[list[tuple[bytes, bytes]], dict[str, int]]:
@@ -403,14 +418,17 @@ async def follow_worker(worker: Worker, n: int, broker_pid: int | None, timeout:
     """Sample progress until the address and trend agents have committed everything."""
     assert worker.proc is not None
     pid = worker.proc.pid
-    events, trend_input = f"{worker.prefix}events", f"{worker.prefix}trend-input"
+    inputs, events, trend_input = (f"{worker.prefix}{t}" for t in ("send-results", "events", "trend-input"))
     samples: list[Sample] = []
     t0 = time.monotonic()
     async with Offsets(worker.bootstrap) as offsets:
         while True:
             now = time.monotonic()
             committed = await offsets.committed(worker.app_id)
-            done = committed.get(events, 0)
+            # Decided: send results committed, less the events still waiting in the events topic
+            # (send results keyed tenant/address are decided in place and never enter it).
+            waiting = await offsets.end(events) - committed.get(events, 0)
+            done = max(committed.get(inputs, 0) - waiting, 0)
             samples.append(Sample(now, done, cpu_seconds(pid), cpu_seconds(broker_pid) if broker_pid else float("nan")))
             if done >= n and committed.get(trend_input, 0) >= await offsets.end(trend_input):
                 break
@@ -427,7 +445,9 @@ async def follow_worker(worker: Worker, n: int, broker_pid: int | None, timeout:
     return out
 
 
-async def latency_probe(worker: Worker, rate: float, seconds: float, interval: float) -> dict[str, Any]:
+async def latency_probe(
+    worker: Worker, rate: float, seconds: float, interval: float, keys: str = "address"
+) -> dict[str, Any]:
     """Hard bounces for fresh addresses under background deliveries at `rate`/s: publish -> suppression."""
     bootstrap, prefix = worker.bootstrap, worker.prefix
     # A short fetch wait: with aiokafka's default (500 ms) the reader itself added up to half a
@@ -455,7 +475,9 @@ async def latency_probe(worker: Worker, rate: float, seconds: float, interval: f
                 rcpt = address(rng.randrange(ADDRESSES))
                 at = datetime.now(UTC)
                 await load.send(
-                    topic, key=rcpt.encode(), value=send_result(i, rcpt, "delivered", at, rng, tag=f"bg{run_tag}")
+                    topic,
+                    key=record_key(rcpt, keys),
+                    value=send_result(i, rcpt, "delivered", at, rng, tag=f"bg{run_tag}"),
                 )
                 i += 1
             await asyncio.sleep(0.01)
@@ -466,7 +488,7 @@ async def latency_probe(worker: Worker, rate: float, seconds: float, interval: f
             rcpt = f"probe{run_tag}.{j}@gmail.com"
             value = send_result(j, rcpt, "hard", datetime.now(UTC), rng, tag=f"probe{run_tag}", failure=HARD[0])
             sent[rcpt] = time.perf_counter()
-            await probe.send(topic, key=rcpt.encode(), value=value)
+            await probe.send(topic, key=record_key(rcpt, keys), value=value)
             j += 1
             await asyncio.sleep(interval)
         await asyncio.sleep(3.0)  # let the last probes land
@@ -500,7 +522,7 @@ async def latency_probe(worker: Worker, rate: float, seconds: float, interval: f
 
 
 def measure_worker(bootstrap: str, store: str, records: list[tuple[bytes, bytes]], broker_pid: int | None,
-                   tmp: Path, args: argparse.Namespace) -> dict[str, Any]:  # fmt: skip
+                   tmp: Path, args: argparse.Namespace, keys: str) -> dict[str, Any]:  # fmt: skip
     prefix = f"bench-{uuid.uuid4().hex[:8]}."
     asyncio.run(create_topics(bootstrap, [f"{prefix}send-results"]))
     asyncio.run(produce_all(bootstrap, f"{prefix}send-results", records))
@@ -510,7 +532,7 @@ def measure_worker(bootstrap: str, store: str, records: list[tuple[bytes, bytes]
         out = asyncio.run(follow_worker(worker, len(records), broker_pid, timeout=args.timeout))
         if args.probe_seconds > 0:
             load = max(out["events_per_s_total"] * 0.5, 1.0)
-            out["latency"] = asyncio.run(latency_probe(worker, load, args.probe_seconds, args.probe_interval))
+            out["latency"] = asyncio.run(latency_probe(worker, load, args.probe_seconds, args.probe_interval, keys))
         return out
     finally:
         worker.stop()
@@ -519,13 +541,13 @@ def measure_worker(bootstrap: str, store: str, records: list[tuple[bytes, bytes]
 
 def table(results: dict[str, Any]) -> str:
     base = results["baseline"]
-    head = f"{'run':<24}{'events/s':>10}{'b/a':>7}{'CPU ms/ev':>11}{'broker ms/ev':>14}"
+    head = f"{'run':<32}{'events/s':>10}{'b/a':>7}{'CPU ms/ev':>11}{'broker ms/ev':>14}"
     rows = [head + f"{'p50 ms':>9}{'p99 ms':>9}{'RSS MB':>8}"]
 
     def row(name: str, r: dict[str, Any]) -> str:
         lat = r.get("latency", {})
         ratio = r["events_per_s_total"] / base["events_per_s_total"]
-        return (f"{name:<24}{r['events_per_s_total']:>10.0f}{ratio:>7.2f}{r['cpu_s_per_event_total'] * 1000:>11.3f}"
+        return (f"{name:<32}{r['events_per_s_total']:>10.0f}{ratio:>7.2f}{r['cpu_s_per_event_total'] * 1000:>11.3f}"
                 f"{r['broker_cpu_s_per_event'] * 1000:>14.3f}{lat.get('p50_ms', float('nan')):>9.1f}"
                 f"{lat.get('p99_ms', float('nan')):>9.1f}{r.get('rss_mb', float('nan')):>8.0f}")  # fmt: skip
 
@@ -545,6 +567,11 @@ def main() -> int:
     parser.add_argument("--probe-interval", type=float, default=0.1)
     parser.add_argument("--trend-emit-interval", type=float, default=5.0, help="worker's trend snapshot period")
     parser.add_argument("--timeout", type=float, default=900.0, help="seconds one worker run may take")
+    parser.add_argument(
+        "--keys",
+        default="address,recipient",
+        help="send-result keys, comma-separated: address (tenant/address, decided in place) or recipient (events hop)",
+    )
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
     parser.add_argument("--baseline-child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--topic", help=argparse.SUPPRESS)
@@ -576,10 +603,15 @@ def main() -> int:
         results: dict[str, Any] = {"events": len(records), "kinds": kinds, "broker": bootstrap, "worker": {}}
         results["baseline"] = measure_baseline(bootstrap, f"{prefix}send-results", prefix, len(records), broker_pid)
         print(f"(a) baseline: {results['baseline']['events_per_s_total']:.0f} events/s", flush=True)
-        for store in [s.strip() for s in args.stores.split(",") if s.strip()]:
-            r = measure_worker(bootstrap, store, records, broker_pid, tmp, args)
-            results["worker"][store] = r
-            print(f"(b) worker {store}: {r['events_per_s_total']:.0f} events/s, latency {r.get('latency')}", flush=True)
+        for keys in [k.strip() for k in args.keys.split(",") if k.strip()]:
+            keyed = rekey(records, keys)
+            for store in [s.strip() for s in args.stores.split(",") if s.strip()]:
+                name = f"{store} {keys}"
+                r = measure_worker(bootstrap, store, keyed, broker_pid, tmp, args, keys)
+                results["worker"][name] = r
+                print(
+                    f"(b) worker {name}: {r['events_per_s_total']:.0f} events/s, latency {r.get('latency')}", flush=True
+                )
         print()
         print(table(results))
         if args.json:

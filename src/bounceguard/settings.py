@@ -10,7 +10,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bounceguard.core.suppression_policy import PolicyConfig
@@ -46,7 +46,10 @@ class Settings(BaseSettings):
         default=None,
         description="URL other workers use to reach this one (API requests are forwarded to a key's owner).",
     )
-    processing_guarantee: Literal["at_least_once", "exactly_once"] = "at_least_once"
+    processing_guarantee: Literal["at_least_once"] = Field(
+        default="at_least_once",
+        description="at_least_once only: a crash re-sends identical records (same key and transition_id).",
+    )
     broker_session_timeout: float = Field(
         default=30.0,
         gt=0,
@@ -66,6 +69,18 @@ class Settings(BaseSettings):
     policy: PolicyConfig = Field(default_factory=PolicyConfig, description="Suppression and retry policy.")
     trends: TrendConfig = Field(default_factory=TrendConfig, description="Windows, thresholds, significance.")
     metrics: MetricsConfig = Field(default_factory=MetricsConfig, description="Label cardinality limits.")
+
+    @field_validator("processing_guarantee", mode="before")
+    @classmethod
+    def _no_exactly_once(cls, value: object) -> object:
+        if value == "exactly_once":
+            raise ValueError(
+                "exactly_once is not offered: faust-streaming 0.15 sends a stage's outputs and table "
+                "changelogs outside its transactions, and a worker killed mid-stream in that mode lost "
+                "suppressions (tests/faults, docs/performance.md). Use at_least_once: a crash re-sends "
+                "identical records (same key, same transition_id), which subscribers can drop."
+            )
+        return value
 
     def topic(self, name: str) -> str:
         return f"{self.topic_prefix}{name}"

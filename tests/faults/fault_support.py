@@ -247,6 +247,36 @@ async def dead_letter_count(bootstrap: str, topic: str) -> int:
         return len(reader.records)
 
 
+def start_paced(
+    bootstrap: str, topic: str, records: Sequence[tuple[bytes | None, bytes]], rate: float
+) -> asyncio.Task[int]:
+    """Publish `records` at `rate` per second in the background, so a fault lands mid-stream.
+
+    A pre-filled topic let a fast worker finish before the fault; a paced stream keeps it busy
+    for len(records)/rate seconds. Await the task before collecting results.
+    """
+
+    async def run() -> int:
+        from aiokafka import AIOKafkaProducer
+
+        producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=5)
+        await producer.start()
+        try:
+            futures = []
+            start = time.monotonic()
+            for i, (key, value) in enumerate(records):
+                due = start + i / rate
+                if due > time.monotonic():
+                    await asyncio.sleep(due - time.monotonic())
+                futures.append(await producer.send(topic, value=value, key=key))
+            await asyncio.gather(*futures)
+            return len(futures)
+        finally:
+            await producer.stop()
+
+    return asyncio.create_task(run())
+
+
 async def progress(bootstrap: str, topic: str, at_least: int, timeout: float) -> int:
     """Wait until `topic` holds at least `at_least` records (read_uncommitted: in-flight counts)."""
     async with TopicReader(bootstrap, topic, isolation_level="read_uncommitted") as reader:
@@ -262,13 +292,20 @@ def rss_kib(pid: int) -> int:
     raise RuntimeError(f"no VmRSS for pid {pid}")
 
 
-def api_get(port: int, path: str) -> tuple[int, dict[str, Any]]:
+def api_get(port: int, path: str, *, settle: float = 60.0) -> tuple[int, dict[str, Any]]:
+    """GET from the worker's API; a 503 (owner unreachable while the group rebalances) is retried
+    for up to `settle` seconds, as its Retry-After asks."""
     req = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers={"Authorization": f"Bearer {TOKEN}"})
-    try:
-        with urllib.request.urlopen(req, timeout=10) as resp:
-            return resp.status, json.loads(resp.read())
-    except urllib.error.HTTPError as exc:
-        return exc.code, json.loads(exc.read() or b"{}")
+    deadline = time.monotonic() + settle
+    while True:
+        try:
+            with urllib.request.urlopen(req, timeout=10) as resp:
+                return resp.status, json.loads(resp.read())
+        except urllib.error.HTTPError as exc:
+            status, body = exc.code, json.loads(exc.read() or b"{}")
+        if status != 503 or time.monotonic() > deadline:
+            return status, body
+        time.sleep(1.0)
 
 
 @dataclass

@@ -120,7 +120,15 @@ class WorkerProcess:
         self.log_path = self.data_dir / f"worker-{self.web_port}.log"
         log = open(self.log_path, "ab")  # noqa: SIM115 - the child owns it
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "bounceguard", "worker", "--loglevel", "warning"],
+            # BOUNCEGUARD_TEST_WORKER_LOGLEVEL=info shows the worker's rebalances and commits in its log
+            [
+                sys.executable,
+                "-m",
+                "bounceguard",
+                "worker",
+                "--loglevel",
+                os.environ.get("BOUNCEGUARD_TEST_WORKER_LOGLEVEL", "warning"),
+            ],
             env=self.env(),
             stdout=log,
             stderr=subprocess.STDOUT,

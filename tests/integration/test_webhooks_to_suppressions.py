@@ -120,6 +120,13 @@ async def _post(server: TestServer, path: str, body: bytes, headers: dict[str, s
         assert r.status == 200, (path, r.status, await r.text())
 
 
+async def _address_status(worker: WorkerProcess, tenant: str, address: str) -> tuple[int, dict[str, Any]]:
+    headers = {"Authorization": "Bearer admin-token"}
+    url = worker.url(f"/suppressions/{tenant}/{address}")
+    async with aiohttp.ClientSession() as s, s.get(url, headers=headers) as r:
+        return r.status, await r.json()
+
+
 @pytest.mark.parametrize("provider", sorted(BUILDERS))
 async def test_hard_bounce_suppresses_block_bounce_does_not(
     provider: str, worker: WorkerProcess, ingest: TestServer
@@ -145,17 +152,17 @@ async def test_hard_bounce_suppresses_block_bounce_does_not(
     )
     hard = has(supp, hard_rcpt)
     assert len(hard) == 1 and hard[0]["category"] == "hard" and hard[0]["reason"] == "userunknown"
-    # The block bounce reached the classified event stream as a block ...
-    events = await consume(
-        worker.bootstrap, f"{worker.topic_prefix}events", until=lambda r: bool(has(r, block_rcpt)), timeout=30
-    )
-    block_events = has(events, block_rcpt)
-    assert block_events and {e["category"] for e in block_events} == {"block"}, block_events
-    assert all(
-        e["source"] == f"webhook:{provider}" or e["source"].startswith(provider) or provider in e["source"]
-        for e in block_events
-    )
-    # ... and, once processed, produced no suppression.
+    # The block bounce was decided (the address is known to the worker) and, being about the
+    # sender, did not suppress the recipient. (Its classification as a block is the adapters'
+    # unit tests' business; the events topic is not a record of it: events of the partition
+    # they arrive in are decided in place.)
+    tenant = hard[0]["tenant"]  # the same provider route maps both to one tenant
+    status, body = await _address_status(worker, tenant, block_rcpt)
+    deadline = asyncio.get_running_loop().time() + 30
+    while not (status == 200 and body.get("known")) and asyncio.get_running_loop().time() < deadline:
+        await asyncio.sleep(0.5)
+        status, body = await _address_status(worker, tenant, block_rcpt)
+    assert status == 200 and body["known"] and body["status"] == "active", body
     await asyncio.sleep(2)
     supp = await consume(worker.bootstrap, f"{worker.topic_prefix}suppressions", until=lambda r: False, timeout=3)
     assert has(supp, block_rcpt) == []

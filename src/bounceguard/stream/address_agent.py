@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from aiokafka.partitioner import murmur2
+from faust.types import TP
 from pydantic import ValidationError
 
 from bounceguard.core.address_step import AddressRecord, StepResult, step, trend_inputs
@@ -24,7 +27,8 @@ from bounceguard.stream.app import Pipeline
 from bounceguard.stream.event_context import as_partition
 from bounceguard.stream.intake_agents import dead_letter_to
 from bounceguard.stream.outbox import Outbox
-from bounceguard.stream.stages import run_stage
+from bounceguard.stream.stages import ADDRESS_LANE, batch_delivery, outbox_factory, run_stage
+from bounceguard.stream.table_writes import TableWrites
 from bounceguard.stream.topics import TREND_INPUT
 from bounceguard.stream.trend_batcher import FLUSH_INTERVAL, TrendBatcher
 from bounceguard.stream.verify_mount import DOMAIN_REASONS, RecentDomainFailures
@@ -32,44 +36,97 @@ from bounceguard.stream.verify_mount import DOMAIN_REASONS, RecentDomainFailures
 log = logging.getLogger(__name__)
 
 
-def install(pipeline: Pipeline, domain_failures: RecentDomainFailures) -> None:
-    app = pipeline.app
-    settings = pipeline.settings
-    policy = settings.policy
-    addresses = app.Table(
-        "address-state",
-        default=None,
-        key_type=bytes,
-        value_type=bytes,
-        partitions=settings.partitions,
-        help="AddressRecord JSON per tenant/address",
-    )
-    domains = app.Table(
-        "domain-delivery",
-        default=None,
-        key_type=bytes,
-        value_type=bytes,
-        partitions=settings.partitions,
-        help="last delivery time per tenant/domain, as seen by this partition",
-    )
-    pipeline.tables["address-state"] = addresses
-    pipeline.tables["domain-delivery"] = domains
-    producer = app.producer
-    suppressions_topic = settings.topic("suppressions")
-    retries_topic = settings.topic("retries")
-    trends = TrendBatcher(producer, settings.topic(TREND_INPUT))
+class AddressStage:
+    """The address table, the policy over it, and the outputs of each decision.
 
-    async def track_addresses(tp: Any, records: list[Any]) -> None:
-        outbox = Outbox(producer)
+    Fed by the events topic, and, when a source record is already in the partition its event
+    belongs to, straight from the intake stage of that partition (`local_partition`): a send
+    result keyed the way the events topic is keyed skips the repartition hop.
+    """
+
+    def __init__(self, pipeline: Pipeline, domain_failures: RecentDomainFailures) -> None:
+        app = pipeline.app
+        settings = pipeline.settings
+        self._pipeline = pipeline
+        self._policy = settings.policy
+        self._domain_failures = domain_failures
+        self.addresses = app.Table(
+            "address-state",
+            default=None,
+            key_type=bytes,
+            value_type=bytes,
+            partitions=settings.partitions,
+            help="AddressRecord JSON per tenant/address",
+        )
+        self.domains = app.Table(
+            "domain-delivery",
+            default=None,
+            key_type=bytes,
+            value_type=bytes,
+            partitions=settings.partitions,
+            help="last delivery time per tenant/domain, as seen by this partition",
+        )
+        pipeline.tables["address-state"] = self.addresses
+        pipeline.tables["domain-delivery"] = self.domains
+        self._new_outbox = outbox_factory(pipeline)
+        self.events_topic = settings.topic("events")
+        self._suppressions_topic = settings.topic("suppressions")
+        self._retries_topic = settings.topic("retries")
+        self._partitions = settings.partitions
+        self._copartitioned: dict[str, bool] = {}
+        self.local_decisions = batch_delivery(pipeline)  # the agent transport runs stages concurrently
+        self.trends = TrendBatcher(self._new_outbox, settings.topic(TREND_INPUT))
+
+    def events_partition(self, key: bytes) -> int:
+        """The events partition of `key`: Kafka's default partitioner (murmur2), as producers use."""
+        return int(murmur2(key) & 0x7FFFFFFF) % self._partitions
+
+    def local_partition(self, source_tp: Any, key: bytes) -> int | None:
+        """The partition to decide `key` in right here, or None if its event must cross the events topic.
+
+        Local only when the key hashes to the source record's own partition number and the
+        source topic has as many partitions as the events topic: Faust then assigns both
+        partitions (and the table partition) to this worker, and the lane of that partition
+        number is the one running.
+        """
+        if not self.local_decisions:
+            return None
+        partition = self.events_partition(key)
+        if partition != source_tp.partition:
+            return None
+        topic = source_tp.topic
+        same = self._copartitioned.get(topic)
+        if same is None:
+            consumer = self._pipeline.app.consumer
+            counts = {consumer.topic_partitions(topic), consumer.topic_partitions(self.events_topic)}
+            same = self._copartitioned[topic] = counts == {self._partitions}
+            if not same:
+                log.warning(
+                    "%s and %s differ in partitions: its events take the events topic", topic, self.events_topic
+                )
+        return partition if same else None
+
+    async def handle_events(self, tp: Any, records: list[Any]) -> None:
+        outbox = self._new_outbox()
+        await self.decide(tp.partition, [(message, message.key or b"", None) for message in records], outbox)
+
+    async def decide(
+        self, partition: int, inputs: Sequence[tuple[Any, bytes, BounceEvent | None]], outbox: Outbox
+    ) -> None:
+        """Run the policy over `inputs` (source record, key, event or None to parse the record's value).
+
+        Everything already in `outbox` is acknowledged together with the decisions.
+        """
+        pipeline = self._pipeline
+        addresses, domains, policy = self.addresses, self.domains, self._policy
         states: dict[bytes, AddressRecord] = {}  # this batch's new state per key, written once at the end
         domain_updates: dict[bytes, datetime] = {}
         suppressed: list[Suppression] = []
         trend_items: list[tuple[str, dict[str, Any]]] = []
-        with as_partition(tp):  # the table partition is the events partition (co-partitioned)
-            for message in records:
-                key: bytes = message.key or b""
+        with as_partition(TP(self.events_topic, partition)):  # tables are co-partitioned with events
+            for message, key, given in inputs:
                 try:
-                    event = BounceEvent.model_validate_json(message.value)
+                    event = given if given is not None else BounceEvent.model_validate_json(message.value)
                     if key in states:
                         record: AddressRecord | None = states[key]
                     else:
@@ -89,18 +146,18 @@ def install(pipeline: Pipeline, domain_failures: RecentDomainFailures) -> None:
                     continue
                 metrics.observe_event(event, attempt=result.counts_as_attempt)
                 if result.suppression is not None:
-                    await outbox.send(suppressions_topic, key, result.suppression.model_dump_json().encode())
+                    await outbox.send(self._suppressions_topic, key, result.suppression.model_dump_json().encode())
                     suppressed.append(result.suppression)
                 if result.retry is not None:
                     retry_key = (result.retry.message_id or result.retry.event_id).encode()
-                    await outbox.send(retries_topic, retry_key, result.retry.model_dump_json().encode())
+                    await outbox.send(self._retries_topic, retry_key, result.retry.model_dump_json().encode())
                 states[key] = result.record
                 if result.decision.effect is Effect.DELIVERY and domain_delivery_advances(
                     domain_last, event.occurred_at
                 ):
                     domain_updates[domain_key] = event.occurred_at
                 if event.category is Category.HARD and event.reason in DOMAIN_REASONS:
-                    domain_failures.record(domain_of(event.recipient), event.reason, event.occurred_at)
+                    self._domain_failures.record(domain_of(event.recipient), event.reason, event.occurred_at)
                 trend_items.extend(trend_inputs(event, result))
                 if event.category is not Category.NONE or result.suppression is not None:
                     metrics.observe_decision_latency((utcnow() - event.occurred_at).total_seconds())
@@ -111,12 +168,21 @@ def install(pipeline: Pipeline, domain_failures: RecentDomainFailures) -> None:
             await outbox.flush()
             for suppression in suppressed:
                 metrics.observe_suppression(suppression)
+            writes = TableWrites(partition)
             for key, state in states.items():
-                addresses[key] = state.model_dump_json().encode()
+                await writes.put(outbox, addresses, key, state.model_dump_json().encode())
             for domain_key, delivered_at in domain_updates.items():
-                domains[domain_key] = delivered_at.isoformat().encode()
+                await writes.put(outbox, domains, domain_key, delivered_at.isoformat().encode())
+            await outbox.flush()
+            writes.acknowledged()
         for trend_key, payload in trend_items:
-            await trends.add(trend_key, payload)
+            await self.trends.add(trend_key, payload)
+
+
+def install(pipeline: Pipeline, domain_failures: RecentDomainFailures) -> AddressStage:
+    app = pipeline.app
+    stage = AddressStage(pipeline, domain_failures)
+    trends = stage.trends
 
     async def flush_trends(sender: Any, *args: Any, **kwargs: Any) -> None:
         """A rebalance or clean stop sends what is still grouped."""
@@ -126,4 +192,5 @@ def install(pipeline: Pipeline, domain_failures: RecentDomainFailures) -> None:
     app.timer(interval=FLUSH_INTERVAL, name="bounceguard.flush_trend_inputs")(trends.flush)
     app.on_partitions_revoked.connect(flush_trends)
     app.on_before_shutdown.connect(flush_trends)
-    run_stage(pipeline, "events", "bounceguard.addresses", track_addresses)
+    run_stage(pipeline, "events", "bounceguard.addresses", stage.handle_events, lane=ADDRESS_LANE)
+    return stage

@@ -54,7 +54,7 @@ def create_app(settings: Settings) -> Pipeline:
         producer_linger_ms=2,
         # With batch delivery a rebalance or stop waits for the batches already started (and then
         # commits them); the stock agents keep Faust's per-message path without that wait.
-        stream_wait_empty=settings.fast_consumer and settings.processing_guarantee == "at_least_once",
+        stream_wait_empty=settings.fast_consumer,
         broker_session_timeout=settings.broker_session_timeout,
         **extra,
     )
@@ -86,8 +86,8 @@ def create_app(settings: Settings) -> Pipeline:
     from bounceguard.stream import address_agent, intake_agents, trend_agent, verify_mount, views
 
     domain_failures = verify_mount.RecentDomainFailures()
-    intake_agents.install(pipeline)
-    address_agent.install(pipeline, domain_failures)
+    addresses = address_agent.install(pipeline, domain_failures)
+    intake_agents.install(pipeline, addresses)
     trend_agent.install(pipeline)
     views.install(pipeline)
     verify_mount.install(pipeline, domain_failures)

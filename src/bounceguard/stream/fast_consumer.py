@@ -101,7 +101,7 @@ class FastConsumer(faust_aiokafka.Consumer):  # type: ignore[misc]  # faust is u
     async def _drain_messages(self, fetcher: Any) -> None:  # pragma: no cover - needs a broker
         consumer_should_stop = self._stopped.is_set
         fetcher_should_stop = fetcher._stopped.is_set
-        handlers: dict[str, BatchHandler] = cast(FastTransport, self.transport).batch_handlers
+        handlers = cast(FastTransport, self.transport).batch_handlers
         try:
             while not (consumer_should_stop() or fetcher_should_stop()):
                 self.diag.set_flag(CONSUMER_FETCHING)
@@ -117,7 +117,7 @@ class FastConsumer(faust_aiokafka.Consumer):  # type: ignore[misc]  # faust is u
                     continue
                 generation_id = self.app.consumer_generation_id
                 per_message: dict[Any, list[Any]] = {}
-                batches: list[tuple[Any, list[Any], BatchHandler]] = []
+                batches: list[tuple[Any, list[Any], tuple[BatchHandler, str]]] = []
                 for tp, tp_records in records.items():
                     if not (active_partitions is None or tp in active_partitions or tp in self._buffered_partitions):
                         continue
@@ -152,11 +152,11 @@ class FastConsumer(faust_aiokafka.Consumer):  # type: ignore[misc]  # faust is u
             self.log.warning("seek to committed offsets failed: %r", exc)
 
     async def _handle_batches(
-        self, batches: list[tuple[Any, list[Any], BatchHandler]], generation_id: int
+        self, batches: list[tuple[Any, list[Any], tuple[BatchHandler, str]]], generation_id: int
     ) -> None:  # pragma: no cover - needs a broker
         """Start each partition's fetched records on its lane (see `BatchLanes`)."""
         lanes = cast(FastTransport, self.transport).batch_lanes
-        for tp, records, handler in batches:
+        for tp, records, (handler, lane) in batches:
             acks_enabled = self.app.topics.acks_enabled_for(tp.topic)
             plan = plan_batch([r.offset for r in records], self._read_offset[tp], acks_enabled=acks_enabled)
             if not plan.keep:
@@ -166,7 +166,8 @@ class FastConsumer(faust_aiokafka.Consumer):  # type: ignore[misc]  # faust is u
             batch = records[len(records) - plan.keep :]
             self.app.monitor.track_tp_end_offset(tp, self.highwater(tp))
             self._read_offset[tp] = batch[-1].offset  # handed over, as upstream after a delivery
-            await lanes.start(tp, functools.partial(self._run_batch, tp, batch, handler, generation_id, acks_enabled))
+            run = functools.partial(self._run_batch, tp, batch, handler, generation_id, acks_enabled)
+            await lanes.start((lane, tp.partition), run)
 
     async def _run_batch(
         self, tp: Any, batch: list[Any], handler: BatchHandler, generation_id: int, acks_enabled: bool
@@ -235,7 +236,7 @@ class FastTransport(faust_aiokafka.Transport):  # type: ignore[misc]  # faust is
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.batch_handlers: dict[str, BatchHandler] = {}
+        self.batch_handlers: dict[str, tuple[BatchHandler, str]] = {}  # topic -> (handler, lane)
         self.batch_lanes = BatchLanes()
 
 
@@ -244,15 +245,16 @@ def install(app: Any) -> None:
     app.transport = FastTransport(app.conf.broker_consumer, app)
 
 
-def register_batch_topic(app: Any, topic: Any, handler: BatchHandler) -> None:
+def register_batch_topic(app: Any, topic: Any, handler: BatchHandler, *, lane: str) -> None:
     """Deliver `topic`'s records to `handler` a fetched partition batch at a time.
 
     The topic is subscribed like an agent's; its offsets are acked after the handler returns,
-    so they are committed only after processing (at least once).
+    so they are committed only after processing (at least once). Batches of one `lane` and
+    partition number run one after another.
     """
     transport = app.transport
     if not isinstance(transport, FastTransport):
         raise TypeError("batch topics need the fast consumer: call fast_consumer.install(app) first")
     for name in topic.topics:
-        transport.batch_handlers[name] = handler
+        transport.batch_handlers[name] = (handler, lane)
     app.topics.add(topic)

@@ -1,7 +1,8 @@
 """Stages that turn raw input (send results, provider webhooks, bounce e-mails) into BounceEvents.
 
 Every input either becomes zero or more events on `<prefix>events`, keyed tenant/address,
-or lands on `<prefix>deadletter` with its error and original bytes. Nothing raises out of
+or lands on `<prefix>deadletter` with its error and original bytes. An event whose key hashes
+to the input's own partition is decided in place, without the events topic (AddressStage). Nothing raises out of
 a stage for bad input: a crash would stop the partition and, with at-least-once, loop on it.
 """
 
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bounceguard.core.addresses import address_key
 from bounceguard.core.deadletters import dead_letter
@@ -17,29 +18,33 @@ from bounceguard.core.models import BounceEvent
 from bounceguard.edges import metrics
 from bounceguard.stream.app import Pipeline
 from bounceguard.stream.outbox import Outbox
-from bounceguard.stream.stages import run_stage
+from bounceguard.stream.stages import ADDRESS_LANE, outbox_factory, run_stage
+
+if TYPE_CHECKING:
+    from bounceguard.stream.address_agent import AddressStage
 
 log = logging.getLogger(__name__)
 
 Converter = Callable[[bytes], Iterable[BounceEvent]]
 
 
-def install(pipeline: Pipeline) -> None:
+def install(pipeline: Pipeline, addresses: AddressStage) -> None:
     from bounceguard.stream import converters
 
     settings = pipeline.settings
-    _intake_stage(pipeline, "send-results", converters.from_send_result)
-    _intake_stage(pipeline, "webhooks", converters.from_webhook)
-    _intake_stage(pipeline, "dsn", converters.from_dsn(settings.default_tenant))
+    _intake_stage(pipeline, "send-results", converters.from_send_result, addresses)
+    _intake_stage(pipeline, "webhooks", converters.from_webhook, addresses)
+    _intake_stage(pipeline, "dsn", converters.from_dsn(settings.default_tenant), addresses)
 
 
-def _intake_stage(pipeline: Pipeline, source: str, convert: Converter) -> None:
-    producer = pipeline.app.producer
+def _intake_stage(pipeline: Pipeline, source: str, convert: Converter, addresses: AddressStage) -> None:
+    new_outbox = outbox_factory(pipeline)
     events_topic = pipeline.settings.topic("events")
     limit = pipeline.settings.max_message_bytes
 
     async def intake(tp: Any, records: list[Any]) -> None:
-        outbox = Outbox(producer)
+        outbox = new_outbox()
+        local: list[tuple[Any, bytes, BounceEvent]] = []  # events of this very partition: decided here
         for message in records:
             value: bytes | None = message.value
             try:
@@ -53,10 +58,17 @@ def _intake_stage(pipeline: Pipeline, source: str, convert: Converter) -> None:
                 continue
             for bounce in produced:
                 key = address_key(bounce.tenant, bounce.recipient).encode()
-                await outbox.send(events_topic, key, bounce.model_dump_json().encode())
-        await outbox.flush()
+                partition = addresses.local_partition(tp, key)
+                if partition is not None:
+                    local.append((message, key, bounce))
+                else:
+                    await outbox.send(events_topic, key, bounce.model_dump_json().encode())
+        if local:
+            await addresses.decide(tp.partition, local, outbox)  # flushes the forwarded events too
+        else:
+            await outbox.flush()
 
-    run_stage(pipeline, source, f"bounceguard.intake.{source}", intake)
+    run_stage(pipeline, source, f"bounceguard.intake.{source}", intake, lane=ADDRESS_LANE)
 
 
 async def dead_letter_to(outbox: Outbox, pipeline: Pipeline, message: Any, exc: BaseException) -> None:

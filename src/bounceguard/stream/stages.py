@@ -4,8 +4,8 @@ A stage is one coroutine, `process(tp, records)`, over the records of one partit
 order (aiokafka records or Faust messages: both carry topic, partition, offset, key, value).
 With the fast consumer and at-least-once, the consumer calls it with each fetched partition
 batch and acks the offsets once it returned: no task, channel, event or ack per message. With
-exactly-once (whose transactions are bound to Faust's per-event path) or the fast consumer
-switched off, a stock Faust agent takes events in batches and calls the same coroutine.
+the fast consumer switched off (BOUNCEGUARD_FAST_CONSUMER=false), a stock Faust agent calls
+the same coroutine with one event at a time.
 """
 
 from __future__ import annotations
@@ -14,35 +14,43 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from bounceguard.stream.app import Pipeline
+from bounceguard.stream.outbox import Outbox, raw_sender
 
 Process = Callable[[Any, list[Any]], Awaitable[None]]
 
-# For the agent transport: inputs per call and how long a partial batch may wait (seconds).
-_AGENT_BATCH = 500
-_AGENT_WITHIN = 0.05
+# The lane shared by every stage that writes the address tables: the intake stages decide
+# events of their own partition in place, so partition N of every intake topic and of the
+# events topic must never run at the same time (see stream.address_agent.AddressStage).
+ADDRESS_LANE = "addresses"
 
 
 def batch_delivery(pipeline: Pipeline) -> bool:
-    settings = pipeline.settings
-    return settings.fast_consumer and settings.processing_guarantee == "at_least_once"
+    return pipeline.settings.fast_consumer
 
 
-def run_stage(pipeline: Pipeline, source: str, name: str, process: Process) -> None:
-    """Feed `pipeline.topic(source)` to `process`, by the transport the settings allow."""
+def outbox_factory(pipeline: Pipeline) -> Callable[[], Outbox]:
+    """New outboxes on the app's producer (see stream.outbox)."""
+    sender = raw_sender(pipeline.app.producer)
+    return lambda: Outbox(sender)
+
+
+def run_stage(pipeline: Pipeline, source: str, name: str, process: Process, *, lane: str | None = None) -> None:
+    """Feed `pipeline.topic(source)` to `process`, by the transport the settings allow.
+
+    Batches of stages in the same `lane` (default: their own) and partition number run one
+    after another; all others run side by side.
+    """
     topic = pipeline.topic(source)
     if batch_delivery(pipeline):
         from bounceguard.stream.fast_consumer import register_batch_topic
 
-        register_batch_topic(pipeline.app, topic, process)
+        register_batch_topic(pipeline.app, topic, process, lane=lane or source)
         return
 
     async def agent(stream: Any) -> None:
-        async for events in stream.take_events(_AGENT_BATCH, within=_AGENT_WITHIN):
-            by_tp: dict[Any, list[Any]] = {}
-            for event in events:
-                by_tp.setdefault(event.message.tp, []).append(event.message)
-            for tp, messages in by_tp.items():
-                await process(tp, messages)
+        # One event at a time: the stock consumer's path, kept as the reference to compare with.
+        async for event in stream.events():
+            await process(event.message.tp, [event.message])
 
     agent.__name__ = agent.__qualname__ = name.rsplit(".", 1)[-1].replace("-", "_")
     pipeline.app.agent(topic, name=name, concurrency=1)(agent)

@@ -24,8 +24,8 @@ from bounceguard.edges import metrics
 from bounceguard.stream.app import Pipeline
 from bounceguard.stream.event_context import as_partition
 from bounceguard.stream.intake_agents import dead_letter_to
-from bounceguard.stream.outbox import Outbox
-from bounceguard.stream.stages import run_stage
+from bounceguard.stream.stages import outbox_factory, run_stage
+from bounceguard.stream.table_writes import TableWrites
 from bounceguard.stream.topics import TREND_INPUT
 
 log = logging.getLogger(__name__)
@@ -96,7 +96,7 @@ def install(pipeline: Pipeline) -> None:
     dirty: set[bytes] = set()
     decoded = DecodedStates(states)
 
-    producer = app.producer
+    new_outbox = outbox_factory(pipeline)
     alerts_name = settings.topic("alerts")
 
     async def aggregate_trends(tp: Any, records: list[Any]) -> None:
@@ -105,7 +105,7 @@ def install(pipeline: Pipeline) -> None:
         # evaluated after each message, i.e. over a key's inputs of one grouping interval
         # (stream.trend_batcher, 1 s): evaluating after every input cost ten times the
         # counting itself, and a level that rises and falls back within a second is noise.
-        outbox = Outbox(producer)
+        outbox = new_outbox()
         touched: dict[bytes, TrendState] = {}
         done = 0
         with as_partition(tp):  # the changelog partition is the one these keys came from
@@ -143,10 +143,14 @@ def install(pipeline: Pipeline) -> None:
                     await outbox.send(alerts_name, key, alert.model_dump_json().encode())
                     metrics.observe_alert(alert)
                 touched[key] = state
-            await outbox.flush()
+            if len(outbox):
+                await outbox.flush()  # alerts before the state that remembers having sent them
+            writes = TableWrites(tp.partition)
             for key, state in touched.items():
-                states[key] = decoded.remember(key, state)
+                await writes.put(outbox, states, key, decoded.remember(key, state))
                 dirty.add(key)
+            await outbox.flush()
+            writes.acknowledged()
 
     run_stage(pipeline, TREND_INPUT, "bounceguard.trends", aggregate_trends)
 
@@ -156,7 +160,7 @@ def install(pipeline: Pipeline) -> None:
         """Publish a snapshot of each key that changed since the last tick (read-only on the table)."""
         keys = list(dirty)
         dirty.clear()
-        outbox = Outbox(producer)
+        outbox = new_outbox()
         for i, key in enumerate(keys, 1):
             if i % _YIELD_EVERY_KEYS == 0:
                 await asyncio.sleep(0)  # hundreds of keys per tick must not stall a suppression

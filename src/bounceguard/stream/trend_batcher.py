@@ -10,6 +10,7 @@ A crash can lose the inputs of the last interval: trend counts, never a suppress
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any
 
 import orjson
@@ -23,8 +24,8 @@ FLUSH_INTERVAL = 1.0
 
 
 class TrendBatcher:
-    def __init__(self, producer: Any, topic: str, *, max_items: int = 5000) -> None:
-        self._producer = producer
+    def __init__(self, new_outbox: Callable[[], Outbox], topic: str, *, max_items: int = 5000) -> None:
+        self._new_outbox = new_outbox
         self._topic = topic
         self._max_items = max_items
         self._pending: dict[str, list[dict[str, Any]]] = {}
@@ -40,7 +41,7 @@ class TrendBatcher:
     async def flush(self) -> None:
         async with self._lock:
             pending, self._pending, self._count = self._pending, {}, 0
-            outbox = Outbox(self._producer)
+            outbox = self._new_outbox()
             for key, items in pending.items():
                 await outbox.send(self._topic, key.encode(), orjson.dumps(items))
             await outbox.flush()

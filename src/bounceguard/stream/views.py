@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 from typing import Any
 
+import aiohttp
 import orjson
 from faust.exceptions import SameNode  # raised by the router when the key lives on this worker
 from faust.web import View
@@ -69,6 +70,12 @@ def install(pipeline: Pipeline) -> None:
                 return await app.router.route_req(addresses.name, key.encode(), self.web, request)
             except SameNode:
                 pass
+            except (aiohttp.ClientError, OSError) as exc:
+                # The owner this worker knows of is gone: during a rebalance the assignment is
+                # stale for a few seconds. Ask the client to retry instead of failing with a 500.
+                body = {"error": f"the worker holding this address is unreachable ({type(exc).__name__}); "
+                        "the group is probably rebalancing, retry shortly"}  # fmt: skip
+                return self.json(body, status=503, headers={"Retry-After": "2"})
             raw = addresses.get(key.encode())
             if not raw:
                 return self.json(
