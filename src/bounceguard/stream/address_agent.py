@@ -7,6 +7,7 @@ trend repartition topic so rates are computed per mailbox and per segment.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import Sequence
@@ -34,6 +35,9 @@ from bounceguard.stream.trend_batcher import FLUSH_INTERVAL, TrendBatcher
 from bounceguard.stream.verify_mount import DOMAIN_REASONS, RecentDomainFailures
 
 log = logging.getLogger(__name__)
+
+# Events between yields to the event loop within one batch (~200 us each).
+_YIELD_EVERY = 32
 
 
 class AddressStage:
@@ -124,7 +128,9 @@ class AddressStage:
         suppressed: list[Suppression] = []
         trend_items: list[tuple[str, dict[str, Any]]] = []
         with as_partition(TP(self.events_topic, partition)):  # tables are co-partitioned with events
-            for message, key, given in inputs:
+            for n, (message, key, given) in enumerate(inputs, 1):
+                if n % _YIELD_EVERY == 0:
+                    await asyncio.sleep(0)  # other partitions' lanes (and their hard bounces) share this loop
                 try:
                     event = given if given is not None else BounceEvent.model_validate_json(message.value)
                     if key in states:

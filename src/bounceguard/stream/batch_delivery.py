@@ -46,11 +46,15 @@ def plan_batch(offsets: Sequence[int], previous: int | None, *, acks_enabled: bo
 class BatchLanes:
     """One lane per partition: a partition's batches run one after another, lanes side by side.
 
-    The fetch loop starts a batch and goes on fetching; it waits only when a partition already
-    has a batch running and another waiting (back-pressure), so a slow stage (trends) never holds
-    a fast one (a hard bounce on its way to a suppression). A batch whose predecessor in the
-    lane failed or was cancelled does not run: its offsets stay unacked and are read again.
+    The fetch loop starts a batch and goes on fetching, so a slow stage (trends) does not hold
+    a fast one (a hard bounce on its way to a suppression). It waits only when a lane already
+    holds `LIMIT` unfinished batches (back-pressure). Pausing just that partition instead was
+    tried: Faust's fetch waits up to a second on the partitions active when it began, so a
+    resumed partition lost up to a second. Once a batch failed (or its predecessor was
+    cancelled) no later batch runs: their offsets stay unacked and are read again.
     """
+
+    LIMIT = 4
 
     def __init__(self) -> None:
         self._last: dict[Any, asyncio.Task[None]] = {}
@@ -60,7 +64,7 @@ class BatchLanes:
 
     async def start(self, lane: Any, run: Callable[[], Awaitable[None]]) -> None:
         previous = self._last.get(lane)
-        if previous is not None and self._depth.get(lane, 0) >= 2:
+        if previous is not None and self._depth.get(lane, 0) >= self.LIMIT:
             await asyncio.wait([previous])
         task = asyncio.ensure_future(self._run(lane, previous, run))
         self._last[lane] = task

@@ -55,16 +55,18 @@ async def test_a_lane_runs_its_batches_in_order_while_other_lanes_overlap() -> N
     assert lanes.idle
 
 
-async def test_start_holds_back_when_a_lane_has_one_running_and_one_waiting() -> None:
+async def test_start_holds_back_only_when_a_lane_is_full() -> None:
     lanes = BatchLanes()
     log: list[str] = []
-    await lanes.start("p0", _recorder(log, "1", 0.02))
-    await lanes.start("p0", _recorder(log, "2", 0.02))
-    assert "end 1" not in log  # two in the lane: start returned at once
-    await lanes.start("p0", _recorder(log, "3"))
-    assert "end 1" in log  # the third waited until the lane had room
+    for i in range(BatchLanes.LIMIT):
+        await lanes.start("p0", _recorder(log, f"{i}", 0.02))
+    await lanes.start("p1", _recorder(log, "other"))  # another lane: no wait
+    assert "end 0" not in log  # LIMIT batches in the lane: start returned at once each time
+    await lanes.start("p0", _recorder(log, "last"))
+    assert "end 0" in log  # one more waited until the lane had room
     await lanes.wait_idle()
-    assert [e for e in log if e.startswith("end")] == ["end 1", "end 2", "end 3"]
+    ends = [e for e in log if e.startswith("end") and e != "end other"]
+    assert ends == [f"end {i}" for i in range(BatchLanes.LIMIT)] + ["end last"]
 
 
 async def test_a_failure_is_kept_and_nothing_later_runs() -> None:

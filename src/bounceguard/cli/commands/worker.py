@@ -34,6 +34,9 @@ def run(args: argparse.Namespace) -> int:
     from bounceguard.stream.app import create_app
 
     pipeline = create_app(settings)
+    from bounceguard.stream import gc_tuning
+
+    gc_tuning.tune(pipeline.app)
     worker = Worker(pipeline.app, loglevel=level.lower(), quiet=True, redirect_stdouts=False)
     # Faust's start-up spinner sets the root logger to DEBUG for as long as the process runs, so
     # every debug call on the hot path (one per topic send) built a record only to drop it.

@@ -15,7 +15,7 @@ from bounceguard.core.trends.config import (
 )
 from bounceguard.core.trends.errors import TrendInputError
 from bounceguard.core.trends.snapshot import snapshot
-from bounceguard.core.trends.state import AlertMark, Bucket, TrendState, record
+from bounceguard.core.trends.state import AlertMark, Bucket, TrendInput, TrendState, record, record_many
 from bounceguard.core.trends.wilson import wilson_interval
 
 __all__ = [
@@ -26,12 +26,14 @@ __all__ = [
     "Bucket",
     "Threshold",
     "TrendConfig",
+    "TrendInput",
     "TrendInputError",
     "TrendState",
     "WindowSpec",
     "alert_id",
     "evaluate_alerts",
     "record",
+    "record_many",
     "snapshot",
     "wilson_interval",
 ]
