@@ -517,7 +517,7 @@ async def latency_probe(
     def pct(q: float) -> float:
         return latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000
 
-    return {"probes": len(latencies), "missing": len(sent), "p50_ms": pct(0.5), "p99_ms": pct(0.99),
+    return {"probes": len(latencies), "missing": len(sent), "p50_ms": pct(0.5), "p90_ms": pct(0.9), "p99_ms": pct(0.99),
             "max_ms": latencies[-1] * 1000, "load_per_s": rate}  # fmt: skip
 
 
@@ -533,6 +533,11 @@ def measure_worker(bootstrap: str, store: str, records: list[tuple[bytes, bytes]
         if args.probe_seconds > 0:
             load = max(out["events_per_s_total"] * 0.5, 1.0)
             out["latency"] = asyncio.run(latency_probe(worker, load, args.probe_seconds, args.probe_interval, keys))
+        for rate in [float(r) for r in args.probe_rates.split(",") if r.strip()]:
+            lat = asyncio.run(latency_probe(worker, rate, args.probe_seconds, args.probe_interval, keys))
+            out.setdefault("latency_at", {})[str(rate)] = lat
+            p50, p90, p99 = (lat.get(f"p{q}_ms", float("nan")) for q in (50, 90, 99))
+            print(f"    latency at {rate:.0f} events/s: p50 {p50:.1f} / p90 {p90:.1f} / p99 {p99:.1f} ms", flush=True)
         return out
     finally:
         worker.stop()
@@ -565,6 +570,11 @@ def main() -> int:
     parser.add_argument("--broker-pid", type=int, default=None, help="broker pid, for its CPU per event")
     parser.add_argument("--probe-seconds", type=float, default=20.0, help="0 skips the latency phase")
     parser.add_argument("--probe-interval", type=float, default=0.1)
+    parser.add_argument(
+        "--probe-rates",
+        default="",
+        help="also probe latency at these fixed background rates (events/s, comma-separated)",
+    )
     parser.add_argument("--trend-emit-interval", type=float, default=5.0, help="worker's trend snapshot period")
     parser.add_argument("--timeout", type=float, default=900.0, help="seconds one worker run may take")
     parser.add_argument(
