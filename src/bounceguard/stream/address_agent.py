@@ -29,7 +29,7 @@ from bounceguard.stream.event_context import as_partition
 from bounceguard.stream.intake_agents import dead_letter_to
 from bounceguard.stream.outbox import Outbox
 from bounceguard.stream.stages import ADDRESS_LANE, batch_delivery, outbox_factory, run_stage
-from bounceguard.stream.table_writes import TableWrites
+from bounceguard.stream.table_writes import TableWrites, read_raw
 from bounceguard.stream.topics import TREND_INPUT
 from bounceguard.stream.trend_batcher import FLUSH_INTERVAL, TrendBatcher
 from bounceguard.stream.verify_mount import DOMAIN_REASONS, RecentDomainFailures
@@ -136,12 +136,12 @@ class AddressStage:
                     if key in states:
                         record: AddressRecord | None = states[key]
                     else:
-                        raw = addresses.get(key)
+                        raw = read_raw(addresses, key)
                         record = AddressRecord.model_validate_json(raw) if raw else None
                     domain_key = f"{event.tenant}/{domain_of(event.recipient)}".encode()
                     domain_last = domain_updates.get(domain_key)
                     if domain_last is None:
-                        domain_raw = domains.get(domain_key)
+                        domain_raw = read_raw(domains, domain_key)
                         domain_last = datetime.fromisoformat(domain_raw.decode()) if domain_raw else None
                     result: StepResult = step(record, event, policy, domain_last_delivery=domain_last)
                 except (ValidationError, ValueError, TypeError) as exc:  # bad input, InvalidAddress, PolicyError

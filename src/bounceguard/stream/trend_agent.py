@@ -25,7 +25,7 @@ from bounceguard.stream.app import Pipeline
 from bounceguard.stream.event_context import as_partition
 from bounceguard.stream.intake_agents import dead_letter_to
 from bounceguard.stream.stages import outbox_factory, run_stage
-from bounceguard.stream.table_writes import TableWrites
+from bounceguard.stream.table_writes import TableWrites, read_raw
 from bounceguard.stream.topics import TREND_INPUT
 
 log = logging.getLogger(__name__)
@@ -51,7 +51,7 @@ class DecodedStates:
         self._memo: dict[bytes, tuple[bytes, TrendState]] = {}
 
     def get(self, key: bytes) -> TrendState | None:
-        raw = self._table.get(key)
+        raw = read_raw(self._table, key)
         if not raw:
             self._memo.pop(key, None)
             return None
