@@ -106,6 +106,8 @@ class BounceguardMetrics:
         self.config = config or MetricsConfig()
         self.registry = registry or CollectorRegistry(auto_describe=True)
         cfg, reg = self.config, self.registry
+        # label children per metric; bounded by the label caps (folded values share "other")
+        self._children: dict[int, dict[tuple[str, ...], Any]] = {}
         self._limits = {
             "tenant": LabelLimiter("tenant", cfg.tenant_cap, cfg.tenant_allow),
             "mailbox": LabelLimiter("mailbox", cfg.mailbox_cap, cfg.mailbox_allow),
@@ -180,21 +182,30 @@ class BounceguardMetrics:
             self.label_overflow.labels(label).inc()
         return folded
 
+    def _child(self, metric: Any, *labels: str) -> Any:
+        """`metric.labels(*labels)`, remembered: the lookup cost more than the increment."""
+        cache = self._children.setdefault(id(metric), {})
+        child = cache.get(labels)
+        if child is None:
+            child = cache[labels] = metric.labels(*labels)
+        return child
+
     def observe_event(self, event: BounceEvent, *, attempt: bool = False) -> None:
         """One classified event; `attempt` is True once per message, as for the trend state."""
         category = event.category.value
-        self.events.labels(self._fold("source", event.source), event.outcome.value, category, event.reason.value).inc()
+        source = self._fold("source", event.source)
+        self._child(self.events, source, event.outcome.value, category, event.reason.value).inc()
         tenant = self._fold("tenant", event.tenant)
         if event.mailbox:
             mailbox = self._fold("mailbox", event.mailbox)
             if attempt:
-                self.mailbox_attempts.labels(tenant, mailbox).inc()
-            self.mailbox_outcomes.labels(tenant, mailbox, category).inc()
+                self._child(self.mailbox_attempts, tenant, mailbox).inc()
+            self._child(self.mailbox_outcomes, tenant, mailbox, category).inc()
         if event.segment:
             segment = self._fold("segment", event.segment)
             if attempt:
-                self.segment_attempts.labels(tenant, segment).inc()
-            self.segment_outcomes.labels(tenant, segment, category).inc()
+                self._child(self.segment_attempts, tenant, segment).inc()
+            self._child(self.segment_outcomes, tenant, segment, category).inc()
 
     def observe_duplicate(self) -> None:
         self.duplicates.inc()
