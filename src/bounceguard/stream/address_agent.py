@@ -44,34 +44,19 @@ class AddressStage:
     """The address table, the policy over it, and the outputs of each decision.
 
     Fed by the events topic, and, when a source record is already in the partition its event
-    belongs to, straight from the intake stage of that partition (`local_partition`): a send
+    belongs to, straight from the intake stage of that partition (`route`): a send
     result keyed the way the events topic is keyed skips the repartition hop.
     """
 
     def __init__(self, pipeline: Pipeline, domain_failures: RecentDomainFailures) -> None:
-        app = pipeline.app
         settings = pipeline.settings
         self._pipeline = pipeline
         self._policy = settings.policy
         self._domain_failures = domain_failures
-        self.addresses = app.Table(
-            "address-state",
-            default=None,
-            key_type=bytes,
-            value_type=bytes,
-            partitions=settings.partitions,
-            help="AddressRecord JSON per tenant/address",
+        self.addresses = pipeline.table("address-state", help="AddressRecord JSON per tenant/address")
+        self.domains = pipeline.table(
+            "domain-delivery", help="last delivery time per tenant/domain, as seen by this partition"
         )
-        self.domains = app.Table(
-            "domain-delivery",
-            default=None,
-            key_type=bytes,
-            value_type=bytes,
-            partitions=settings.partitions,
-            help="last delivery time per tenant/domain, as seen by this partition",
-        )
-        pipeline.tables["address-state"] = self.addresses
-        pipeline.tables["domain-delivery"] = self.domains
         self._new_outbox = outbox_factory(pipeline)
         self.events_topic = settings.topic("events")
         self._suppressions_topic = settings.topic("suppressions")
@@ -85,30 +70,31 @@ class AddressStage:
         """The events partition of `key`: Kafka's default partitioner (murmur2), as producers use."""
         return int(murmur2(key) & 0x7FFFFFFF) % self._partitions
 
-    def local_partition(self, source_tp: Any, key: bytes) -> int | None:
-        """The partition to decide `key` in right here, or None if its event must cross the events topic.
+    def route(self, source_tp: Any, key: bytes) -> tuple[int | None, bool]:
+        """Where the event of `key`, read from `source_tp`, goes: (its events partition, decide it here?).
 
-        Local only when the key hashes to the source record's own partition number and the
-        source topic has as many partitions as the events topic: Faust then assigns both
-        partitions (and the table partition) to this worker, and the lane of that partition
-        number is the one running.
+        The partition is hashed once here, and given to the producer when the event crosses the
+        events topic (None: let the producer hash it). Decided here only when the key hashes to
+        the source record's own partition number and the source topic has as many partitions as
+        the events topic: Faust then assigns both partitions (and the table partition) to this
+        worker, and the lane of that partition number is the one running.
         """
-        if not self.local_decisions:
-            return None
+        if not self.local_decisions or not self._copartitioned_with(source_tp.topic):
+            return None, False
         partition = self.events_partition(key)
-        if partition != source_tp.partition:
-            return None
-        topic = source_tp.topic
+        return partition, partition == source_tp.partition
+
+    def _copartitioned_with(self, topic: str) -> bool:
         same = self._copartitioned.get(topic)
         if same is None:
             consumer = self._pipeline.app.consumer
             counts = {consumer.topic_partitions(topic), consumer.topic_partitions(self.events_topic)}
+            if None in counts:
+                return False  # metadata not known yet: ask again on the next batch
             same = self._copartitioned[topic] = counts == {self._partitions}
             if not same:
-                log.warning(
-                    "%s and %s differ in partitions: its events take the events topic", topic, self.events_topic
-                )
-        return partition if same else None
+                log.warning("%s and %s differ in partitions: events take the topic", topic, self.events_topic)
+        return same
 
     async def handle_events(self, tp: Any, records: list[Any]) -> None:
         outbox = self._new_outbox()

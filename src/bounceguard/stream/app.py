@@ -27,6 +27,19 @@ class Pipeline:
     def topic(self, short: str) -> Any:
         return self.topics[short]
 
+    def table(self, name: str, help: str) -> Any:
+        """A table of raw bytes, partitioned like the topics, registered under `name`."""
+        table = self.app.Table(
+            name,
+            default=None,
+            key_type=bytes,
+            value_type=bytes,
+            partitions=self.settings.partitions,
+            help=help,
+        )
+        self.tables[name] = table
+        return table
+
 
 def create_app(settings: Settings) -> Pipeline:
     settings.data_dir.mkdir(parents=True, exist_ok=True)  # Faust's mkdir is not recursive
@@ -65,9 +78,6 @@ def create_app(settings: Settings) -> Pipeline:
     from bounceguard.stream import fast_recovery
 
     fast_recovery.install(app)  # table recovery without a task per changelog record
-    from bounceguard.stream.commit_barrier import hold_commits_for_table_writes
-
-    hold_commits_for_table_writes(app)  # at-least-once must not commit ahead of table changelogs
     from bounceguard.edges import metrics
 
     metrics.configure(settings.metrics)

@@ -58,11 +58,11 @@ def _intake_stage(pipeline: Pipeline, source: str, convert: Converter, addresses
                 continue
             for bounce in produced:
                 key = address_key(bounce.tenant, bounce.recipient).encode()
-                partition = addresses.local_partition(tp, key)
-                if partition is not None:
+                partition, here = addresses.route(tp, key)
+                if here:
                     local.append((message, key, bounce))
                 else:
-                    await outbox.send(events_topic, key, bounce.model_dump_json().encode())
+                    await outbox.send(events_topic, key, bounce.model_dump_json().encode(), partition)
         if local:
             await addresses.decide(tp.partition, local, outbox)  # flushes the forwarded events too
         else:

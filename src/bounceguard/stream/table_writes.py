@@ -1,12 +1,13 @@
 """Table writes of a batch: into the local store at once, into the changelog through the batch's outbox.
 
 Faust writes a table key by queueing a changelog record on its producer buffer, which a
-background task sends later; offsets may then be committed before the state that goes with
-them is in Kafka (stream.commit_barrier exists for that), and after a crash the events of the
-last seconds are decided again (identical duplicates). Here the changelog records go out with
-the batch's other outputs and are acknowledged before the batch's offsets are acked, so a
-committed offset always has its state in the changelog. The store's persisted offset (RocksDB
-resumes recovery from it) is advanced from the acknowledgements, as Faust does.
+background task sends later, and its pre-commit flush does not wait for records already taken
+off that buffer: offsets could be committed before the state that goes with them was in Kafka,
+and after a crash the events of the last seconds were decided again (identical duplicates).
+Here the changelog records go out with the batch's other outputs and are acknowledged before
+the batch's offsets are acked, so a committed offset always has its state in the changelog.
+The store's persisted offset (RocksDB resumes recovery from it) is advanced from the
+acknowledgements, as Faust does.
 """
 
 from __future__ import annotations

@@ -85,15 +85,7 @@ def install(pipeline: Pipeline) -> None:
     app = pipeline.app
     settings = pipeline.settings
     config = settings.trends
-    states = app.Table(
-        "trend-state",
-        default=None,
-        key_type=bytes,
-        value_type=bytes,
-        partitions=settings.partitions,
-        help="TrendState JSON per scope/tenant/key",
-    )
-    pipeline.tables["trend-state"] = states
+    states = pipeline.table("trend-state", help="TrendState JSON per scope/tenant/key")
     dirty: set[bytes] = set()
     decoded = DecodedStates(states)
 
