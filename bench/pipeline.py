@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import random
@@ -593,14 +594,12 @@ def main() -> int:
         parser.error("--events must be between 1000 and 5000000")
 
     tmp = Path(tempfile.mkdtemp(prefix="pipeline-bench-"))
-    broker_cfg = None
+    local_broker = contextlib.ExitStack()
     bootstrap, broker_pid = args.bootstrap, args.broker_pid
     if not bootstrap:
         from bounceguard.devkafka import broker
 
-        broker_cfg = broker.BrokerConfig(port=free_port(), run_dir=tmp / "kafka")
-        broker_pid = broker.start(broker_cfg, fresh=True)
-        bootstrap = broker_cfg.bootstrap
+        bootstrap, broker_pid = local_broker.enter_context(broker.throwaway(tmp / "kafka"))
     try:
         t0 = time.monotonic()
         records, kinds = generate(args.events)
@@ -628,10 +627,7 @@ def main() -> int:
             args.json.write_text(json.dumps(results, indent=2))
         return 0
     finally:
-        if broker_cfg is not None:
-            from bounceguard.devkafka import broker
-
-            broker.stop(broker_cfg)
+        local_broker.close()
         shutil.rmtree(tmp, ignore_errors=True)
 
 

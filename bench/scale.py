@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import random
@@ -148,14 +149,12 @@ def main() -> int:
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="scale-bench-"))
-    broker_cfg = None
+    local_broker = contextlib.ExitStack()
     bootstrap = args.bootstrap
     if not bootstrap:
         from bounceguard.devkafka import broker
 
-        broker_cfg = broker.BrokerConfig(port=pb.free_port(), run_dir=tmp / "kafka")
-        broker.start(broker_cfg, fresh=True)
-        bootstrap = broker_cfg.bootstrap
+        bootstrap, _ = local_broker.enter_context(broker.throwaway(tmp / "kafka"))
     try:
         results: dict[str, Any] = {"broker": bootstrap}
         if not args.skip_memory:
@@ -171,10 +170,7 @@ def main() -> int:
             args.json.write_text(json.dumps(results, indent=2))
         return 0
     finally:
-        if broker_cfg is not None:
-            from bounceguard.devkafka import broker
-
-            broker.stop(broker_cfg)
+        local_broker.close()
         shutil.rmtree(tmp, ignore_errors=True)
 
 

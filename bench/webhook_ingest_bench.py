@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import base64
+import contextlib
 import hashlib
 import hmac
 import json
@@ -151,13 +152,11 @@ def main() -> int:
     if not 1 <= args.requests <= 200_000:
         parser.error("--requests must be between 1 and 200000")
 
-    broker_cfg = None
+    local_broker = contextlib.ExitStack()
     bootstrap = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
     tmp = tempfile.TemporaryDirectory(prefix="ingest-bench-")
     if not bootstrap:
-        broker_cfg = broker.BrokerConfig(port=broker.free_port_pair(), run_dir=Path(tmp.name) / "kafka")
-        broker.start(broker_cfg, fresh=True)
-        bootstrap = broker_cfg.bootstrap
+        bootstrap, _ = local_broker.enter_context(broker.throwaway(Path(tmp.name) / "kafka"))
     server: subprocess.Popen[bytes] | None = None
     try:
         run = uuid.uuid4().hex[:8]
@@ -203,8 +202,7 @@ def main() -> int:
         if server is not None:
             server.terminate()
             server.wait(timeout=15)
-        if broker_cfg is not None:
-            broker.stop(broker_cfg)
+        local_broker.close()
         tmp.cleanup()
 
 

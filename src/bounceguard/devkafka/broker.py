@@ -16,6 +16,7 @@ import socket
 import subprocess
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -332,6 +333,20 @@ def _reap(pid: int) -> None:
     """Collect the exit status when the broker is our own child (avoids a zombie)."""
     with contextlib.suppress(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)
+
+
+@contextlib.contextmanager
+def throwaway(run_dir: Path) -> Iterator[tuple[str, int]]:
+    """A fresh broker on free ports under `run_dir` for the length of the block: (bootstrap, pid).
+
+    For benchmarks and tools run without a broker of their own; stopped however the block ends.
+    """
+    cfg = BrokerConfig(port=free_port_pair(), run_dir=run_dir)
+    pid = start(cfg, fresh=True)
+    try:
+        yield cfg.bootstrap, pid
+    finally:
+        stop(cfg)
 
 
 def status(cfg: BrokerConfig) -> tuple[int | None, bool]:
