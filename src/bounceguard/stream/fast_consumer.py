@@ -1,4 +1,8 @@
-"""A Faust consumer whose fetch loop hands most messages over without a task per message.
+"""A Faust consumer whose fetch loop hands records over in batches, or at least without a task each.
+
+Topics registered with `register_batch_topic` (the stages' inputs) get each fetched partition
+batch in one call on its partition's lane (stream.batch_delivery), their offsets acked in bulk
+once the call returned. Every other topic (table changelogs) takes the per-message path below.
 
 faust-streaming 0.15's `Consumer._drain_messages` passes every fetched message to the
 conductor through `Service.wait_first(callback(message), suspend_flow.wait())`: four tasks
@@ -206,6 +210,8 @@ class FastConsumer(faust_aiokafka.Consumer):  # type: ignore[misc]  # faust is u
         deliver = self._deliver
         to_message = self._to_message
         since_yield = 0
+        for tp in records:  # once per partition, not per record (changelog recovery comes this way)
+            self.app.monitor.track_tp_end_offset(tp, self.highwater(tp))
         for tp, record in self.scheduler.iterate(records):
             if not self.flow_active or self.app.consumer_generation_id != generation_id:
                 break
@@ -213,7 +219,6 @@ class FastConsumer(faust_aiokafka.Consumer):  # type: ignore[misc]  # faust is u
             if since_yield > _YIELD_EVERY:
                 await asyncio.sleep(0)
                 since_yield = 0
-            self.app.monitor.track_tp_end_offset(tp, self.highwater(tp))
             message = to_message(tp, record)
             offset = message.offset
             previous = read_offset[tp]
