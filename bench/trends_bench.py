@@ -6,8 +6,10 @@ and round-trips the state through JSON (its table value). Prints events/s for:
   record       core.trends.record only
   record+eval  record then evaluate_alerts, as the trend agent does per event
   +json        the same plus model_validate_json / model_dump_json of the state per event
-  record_many  what the trend stage does now: record_many over groups of GROUP inputs (one
-               key's second), then one evaluate_alerts per group
+  groups/N     what the stream does now: a key's inputs of one interval grouped (TrendGroups,
+               built by the address stage) and counted by record_groups, then one
+               evaluate_alerts, per chunk of N inputs; spread 30 s apart (few share a group)
+  dense/N      the same with each chunk's N inputs inside one second (a busy mailbox)
 and each one's ratio to the baseline. Run: .venv/bin/python bench/trends_bench.py
 """
 
@@ -20,10 +22,10 @@ from datetime import UTC, datetime, timedelta
 
 from bounceguard.core.categories import REASON_CATEGORY, Category, Reason
 from bounceguard.core.models import Scope
-from bounceguard.core.trends import DEFAULT_CONFIG, TrendInput, TrendState, evaluate_alerts, record, record_many
+from bounceguard.core.trends import DEFAULT_CONFIG, TrendGroups, TrendState, evaluate_alerts, record, record_groups
+from bounceguard.core.trends.groups import newest
 
 N = 20_000
-GROUP = 8  # inputs per key per second at a few hundred events/s over 250 keys
 ROUNDS = 3
 T0 = datetime(2026, 3, 2, tzinfo=UTC)
 
@@ -69,19 +71,20 @@ def run_record(events: list[tuple[datetime, Reason, bool]], *, alerts: bool, jso
             raw = state.model_dump_json()
 
 
-def run_record_many(events: list[tuple[datetime, Reason, bool]]) -> None:
+def run_groups(events: list[tuple[datetime, Reason, bool]], size: int, *, dense: bool) -> None:
     state = TrendState()
-    inputs = [TrendInput(at, REASON_CATEGORY[reason], reason, True, delivered) for at, reason, delivered in events]
-    for i in range(0, len(inputs), GROUP):
-        group = inputs[i : i + GROUP]
-        state = record_many(state, group, DEFAULT_CONFIG)
+    for i in range(0, len(events), size):
+        chunk = events[i : i + size]
+        groups = TrendGroups()
+        for n, (at, reason, delivered) in enumerate(chunk):
+            when = chunk[0][0] + timedelta(microseconds=n) if dense else at
+            groups.add(when, REASON_CATEGORY[reason], reason, True, delivered)
+        built = groups.groups
+        state = record_groups(state, built, DEFAULT_CONFIG)
+        now = newest(built)
+        assert now is not None
         state, _ = evaluate_alerts(
-            state,
-            tenant="acme",
-            scope=Scope.MAILBOX,
-            key="news@a.example",
-            now=group[-1].occurred_at,
-            config=DEFAULT_CONFIG,
+            state, tenant="acme", scope=Scope.MAILBOX, key="news@a.example", now=now, config=DEFAULT_CONFIG
         )
 
 
@@ -102,7 +105,10 @@ def main() -> None:
         ("record", best(lambda: run_record(events, alerts=False, json_state=False))),
         ("record+eval", best(lambda: run_record(events, alerts=True, json_state=False))),
         ("+json", best(lambda: run_record(events, alerts=True, json_state=True))),
-        ("record_many", best(lambda: run_record_many(events))),
+        ("groups/8", best(lambda: run_groups(events, 8, dense=False))),
+        ("groups/40", best(lambda: run_groups(events, 40, dense=False))),
+        ("dense/8", best(lambda: run_groups(events, 8, dense=True))),
+        ("dense/40", best(lambda: run_groups(events, 40, dense=True))),
     ]
     print(f"{N} events, best of {ROUNDS} rounds")
     for name, seconds in rows:

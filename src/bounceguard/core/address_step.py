@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
@@ -88,20 +87,8 @@ def step(
     return StepResult(AddressRecord(history=decision.history, attempted=attempted), decision, counts)
 
 
-def trend_inputs(event: BounceEvent, result: StepResult) -> list[tuple[str, dict[str, Any]]]:
-    """(repartition key, payload) per scope the event belongs to; nothing for manual changes or echoes."""
+def trend_scopes(event: BounceEvent, result: StepResult) -> list[tuple[Scope, str]]:
+    """The (scope, name) pairs whose trends count the event; none for manual changes or echoes."""
     if result.duplicate or event.manual_action is not None or event.outcome is Outcome.SUPPRESSED:
         return []
-    base = {
-        "tenant": event.tenant,
-        "occurred_at": event.occurred_at.isoformat(),
-        "category": event.category.value,
-        "reason": event.reason.value,
-        "attempt": result.counts_as_attempt,
-        "delivered": event.outcome is Outcome.DELIVERED,
-    }
-    out = []
-    for scope, name in ((Scope.MAILBOX, event.mailbox), (Scope.SEGMENT, event.segment)):
-        if name:
-            out.append((f"{scope.value}/{event.tenant}/{name}", {**base, "scope": scope.value, "key": name}))
-    return out
+    return [(scope, name) for scope, name in ((Scope.MAILBOX, event.mailbox), (Scope.SEGMENT, event.segment)) if name]

@@ -1,8 +1,8 @@
 """Per-address state: the events topic (key tenant/address) drives the suppression policy.
 
 The table value is the AddressHistory JSON; the policy itself is the pure
-`bounceguard.core.address_step.step`. Each accepted event is forwarded, once per scope, to the
-trend repartition topic so rates are computed per mailbox and per segment.
+`bounceguard.core.address_step.step`. Each accepted event is counted, once per scope, into the
+grouped trend inputs (stream.trend_batcher) so rates are computed per mailbox and per segment.
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ from aiokafka.partitioner import murmur2
 from faust.types import TP
 from pydantic import ValidationError
 
-from bounceguard.core.address_step import AddressRecord, StepResult, step, trend_inputs
+from bounceguard.core.address_step import AddressRecord, StepResult, step, trend_scopes
 from bounceguard.core.addresses import domain_of
 from bounceguard.core.categories import Category
-from bounceguard.core.models import BounceEvent, Suppression, utcnow
+from bounceguard.core.models import BounceEvent, Outcome, Scope, Suppression, utcnow
 from bounceguard.core.suppression_policy import Effect, domain_delivery_advances
 from bounceguard.edges import metrics
 from bounceguard.stream.app import Pipeline
@@ -112,7 +112,7 @@ class AddressStage:
         states: dict[bytes, AddressRecord] = {}  # this batch's new state per key, written once at the end
         domain_updates: dict[bytes, datetime] = {}
         suppressed: list[Suppression] = []
-        trend_items: list[tuple[str, dict[str, Any]]] = []
+        counted: list[tuple[BounceEvent, bool, list[tuple[Scope, str]]]] = []  # (event, attempt?, trend scopes)
         with as_partition(TP(self.events_topic, partition)):  # tables are co-partitioned with events
             for n, (message, key, given) in enumerate(inputs, 1):
                 if n % _YIELD_EVERY == 0:
@@ -150,7 +150,9 @@ class AddressStage:
                     domain_updates[domain_key] = event.occurred_at
                 if event.category is Category.HARD and event.reason in DOMAIN_REASONS:
                     self._domain_failures.record(domain_of(event.recipient), event.reason, event.occurred_at)
-                trend_items.extend(trend_inputs(event, result))
+                scopes = trend_scopes(event, result)
+                if scopes:
+                    counted.append((event, result.counts_as_attempt, scopes))
                 if event.category is not Category.NONE or result.suppression is not None:
                     metrics.observe_decision_latency((utcnow() - event.occurred_at).total_seconds())
             # Decisions are acknowledged by Kafka before the state that remembers them is written:
@@ -167,8 +169,13 @@ class AddressStage:
                 await writes.put(outbox, domains, domain_key, delivered_at.isoformat().encode())
             await outbox.flush()
             writes.acknowledged()
-        for trend_key, payload in trend_items:
-            await self.trends.add(trend_key, payload)
+        trends = self.trends
+        for event, attempt, scopes in counted:
+            delivered = event.outcome is Outcome.DELIVERED
+            for scope, name in scopes:
+                await trends.add(
+                    event.tenant, scope, name, event.occurred_at, event.category, event.reason, attempt, delivered
+                )
 
 
 def install(pipeline: Pipeline, domain_failures: RecentDomainFailures) -> AddressStage:

@@ -19,7 +19,17 @@ import orjson
 
 from bounceguard.core.categories import Category, Reason
 from bounceguard.core.models import Scope
-from bounceguard.core.trends import TrendInput, TrendState, evaluate_alerts, record_many, snapshot
+from bounceguard.core.trends import (
+    InputGroup,
+    TrendGroups,
+    TrendInputError,
+    TrendState,
+    evaluate_alerts,
+    groups_from_wire,
+    record_groups,
+    snapshot,
+)
+from bounceguard.core.trends.groups import newest
 from bounceguard.edges import metrics
 from bounceguard.stream.app import Pipeline
 from bounceguard.stream.event_context import as_partition
@@ -69,16 +79,31 @@ class DecodedStates:
         return raw
 
 
-def _parse(item: Any) -> tuple[dict[str, Any], Scope, datetime, Category, Reason]:
-    if not isinstance(item, dict):
-        raise TypeError("a trend input must be a JSON object")
-    return (
-        item,
-        Scope(item["scope"]),
-        datetime.fromisoformat(item["occurred_at"]),
-        Category(item["category"]),
-        Reason(item["reason"]),
-    )
+def _parse(value: bytes) -> tuple[str, Scope, str, list[InputGroup]]:
+    """(tenant, scope, name, groups) of one trend-input message.
+
+    The address stage sends {"tenant", "scope", "key", "groups"} (stream.trend_batcher). A JSON
+    array of single inputs, or one bare input, as older workers sent them, is grouped here.
+    """
+    loaded = orjson.loads(value)
+    if isinstance(loaded, dict) and "groups" in loaded:
+        return str(loaded["tenant"]), Scope(loaded["scope"]), str(loaded["key"]), groups_from_wire(loaded["groups"])
+    items = loaded if isinstance(loaded, list) else [loaded]
+    if not items:
+        raise TrendInputError("empty trend input")
+    groups = TrendGroups()
+    for item in items:
+        if not isinstance(item, dict):
+            raise TypeError("a trend input must be a JSON object")
+        groups.add(
+            datetime.fromisoformat(item["occurred_at"]),
+            Category(item["category"]),
+            Reason(item["reason"]),
+            bool(item.get("attempt")),
+            bool(item.get("delivered")),
+        )
+    last = items[-1]
+    return str(last["tenant"]), Scope(last["scope"]), str(last["key"]), groups.groups
 
 
 def install(pipeline: Pipeline) -> None:
@@ -105,33 +130,20 @@ def install(pipeline: Pipeline) -> None:
             for message in records:
                 key: bytes = message.key or b""
                 try:
-                    # One message carries a key's inputs in order (stream.trend_batcher); a bare
-                    # object is a single input.
-                    loaded = orjson.loads(message.value)
-                    items = [_parse(item) for item in (loaded if isinstance(loaded, list) else [loaded])]
+                    tenant, scope, name, groups = _parse(message.value)
                 except (ValueError, KeyError, TypeError) as exc:
                     await dead_letter_to(outbox, pipeline, message, exc)
-                    continue
-                if not items:
                     continue
                 state = touched.get(key) or decoded.get(key) or TrendState()
                 done += 1
                 if done % _YIELD_EVERY == 0:
                     await asyncio.sleep(0)  # the other stages (and their hard bounces) share this loop
-                state = record_many(
-                    state,
-                    (
-                        TrendInput(
-                            occurred_at, category, reason, bool(item.get("attempt")), bool(item.get("delivered"))
-                        )
-                        for item, _scope, occurred_at, category, reason in items
-                    ),
-                    config,
-                )
-                last, scope, occurred_at = items[-1][0], items[-1][1], items[-1][2]
-                state, alerts = evaluate_alerts(
-                    state, tenant=last["tenant"], scope=scope, key=last["key"], now=occurred_at, config=config
-                )
+                state = record_groups(state, groups, config)
+                now = newest(groups)
+                if now is not None:
+                    state, alerts = evaluate_alerts(state, tenant=tenant, scope=scope, key=name, now=now, config=config)
+                else:
+                    alerts = []
                 for alert in alerts:
                     await outbox.send(alerts_name, key, alert.model_dump_json().encode())
                     metrics.observe_alert(alert)

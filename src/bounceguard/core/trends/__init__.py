@@ -1,7 +1,8 @@
 """Rolling bounce-rate trends and alerts per sending mailbox and per list segment.
 
-Pure functions over a JSON-serializable `TrendState`; the stream calls `record` per
-event and `snapshot` / `evaluate_alerts` per tick, always with event time.
+Pure functions over a JSON-serializable `TrendState`; the stream counts each key's inputs
+in groups (`record_groups`, equal to folding `record`) and calls `snapshot` /
+`evaluate_alerts` per group message and tick, always with event time.
 """
 
 from bounceguard.core.trends.alerts import alert_id, evaluate_alerts
@@ -14,8 +15,9 @@ from bounceguard.core.trends.config import (
     WindowSpec,
 )
 from bounceguard.core.trends.errors import TrendInputError
+from bounceguard.core.trends.groups import InputGroup, TrendGroups, groups_from_wire, groups_to_wire, record_groups
 from bounceguard.core.trends.snapshot import snapshot
-from bounceguard.core.trends.state import AlertMark, Bucket, TrendInput, TrendState, record, record_many
+from bounceguard.core.trends.state import AlertMark, Bucket, TrendState, record
 from bounceguard.core.trends.wilson import wilson_interval
 
 __all__ = [
@@ -24,16 +26,19 @@ __all__ = [
     "DEFAULT_WINDOWS",
     "AlertMark",
     "Bucket",
+    "InputGroup",
     "Threshold",
     "TrendConfig",
-    "TrendInput",
+    "TrendGroups",
     "TrendInputError",
     "TrendState",
     "WindowSpec",
     "alert_id",
     "evaluate_alerts",
+    "groups_from_wire",
+    "groups_to_wire",
     "record",
-    "record_many",
+    "record_groups",
     "snapshot",
     "wilson_interval",
 ]

@@ -10,8 +10,6 @@ default windows: at most 13 + 25 + 8 buckets).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
@@ -24,7 +22,7 @@ from bounceguard.core.trends.errors import TrendInputError
 OTHER_REASON = "other"
 
 # Which WindowCounts field a category adds to; NONE (delivered, sent, auto-reply) adds nothing.
-_CATEGORY_FIELD: dict[Category, str] = {
+CATEGORY_FIELD: dict[Category, str] = {
     Category.HARD: "hard",
     Category.SOFT: "soft",
     Category.BLOCK: "block",
@@ -131,7 +129,7 @@ def record(
         increments["attempts"] = 1
     if delivered:
         increments["delivered"] = 1
-    field = _CATEGORY_FIELD.get(category)
+    field = CATEGORY_FIELD.get(category)
     if field is not None:
         increments[field] = 1
     reason_key = reason.value if field is not None else None
@@ -150,82 +148,6 @@ def record(
     return state.model_copy(update={"watermark": new_watermark, "buckets": buckets})
 
 
-@dataclass(frozen=True)
-class TrendInput:
-    """One event as the trend state counts it (see `record`)."""
-
-    occurred_at: datetime
-    category: Category
-    reason: Reason
-    counts_as_attempt: bool
-    delivered: bool
-
-
-def record_many(state: TrendState, inputs: Iterable[TrendInput], config: TrendConfig) -> TrendState:
-    """`record` applied to each input in order, in one pass; the same resulting state.
-
-    `record` rebuilds every window's buckets and copies the models per event, which made
-    counting the trend stage's largest cost. Here counts accumulate in plain dicts, buckets
-    are pruned once with the final watermark and built once. Equal to folding `record` over
-    the inputs (tests/unit/trends compare the two on random sequences).
-    """
-    watermark = state.watermark
-    late = state.late_ignored
-    cap = config.max_reasons_per_bucket
-    acc: dict[tuple[str, int], tuple[dict[str, int], dict[str, int]]] = {}
-    for item in inputs:
-        at_s = epoch_seconds(item.occurred_at)
-        if watermark is not None and item.occurred_at < watermark - config.grace:
-            late += 1
-            continue
-        if watermark is None or item.occurred_at > watermark:
-            watermark = item.occurred_at
-        wm_s = epoch_seconds(watermark)
-        increments: list[str] = []
-        if item.counts_as_attempt:
-            increments.append("attempts")
-        if item.delivered:
-            increments.append("delivered")
-        field = _CATEGORY_FIELD.get(item.category)
-        if field is not None:
-            increments.append(field)
-        if not increments:
-            continue
-        reason_key = item.reason.value if field is not None else None
-        for spec in config.windows:
-            keep_from, _ = window_bounds(spec, wm_s)
-            start = (at_s // spec.step_seconds) * spec.step_seconds
-            if start < keep_from:
-                continue
-            slot_key = (spec.name, start)
-            entry = acc.get(slot_key)
-            if entry is None:
-                existing = state.buckets.get(spec.name, {}).get(start)
-                entry = acc[slot_key] = (
-                    dict(existing.counts.__dict__) if existing else dict.fromkeys(_FIELDS, 0),
-                    dict(existing.reasons) if existing else {},
-                )
-            counts, reasons = entry
-            for name in increments:
-                counts[name] += 1
-            if reason_key is not None:
-                slot = reason_key if reason_key in reasons or len(reasons) < cap else OTHER_REASON
-                reasons[slot] = reasons.get(slot, 0) + 1
-    if watermark is None or (watermark == state.watermark and not acc):
-        return state if late == state.late_ignored else state.model_copy(update={"late_ignored": late})
-    wm_s = epoch_seconds(watermark)
-    buckets: dict[str, dict[int, Bucket]] = {}
-    for spec in config.windows:
-        keep_from, _ = window_bounds(spec, wm_s)
-        kept = {start: b for start, b in state.buckets.get(spec.name, {}).items() if start >= keep_from}
-        buckets[spec.name] = kept
-    for (name, start), (counts, reasons) in acc.items():
-        kept = buckets[name]
-        if start >= window_bounds(config.window(name), wm_s)[0]:
-            kept[start] = Bucket.model_construct(counts=WindowCounts.model_construct(None, **counts), reasons=reasons)
-    return state.model_copy(update={"watermark": watermark, "buckets": buckets, "late_ignored": late})
-
-
 def effective_now(state: TrendState, now: datetime) -> datetime:
     """A key's windows never move backwards: buckets before the watermark's windows are gone."""
     epoch_seconds(now)
@@ -234,18 +156,18 @@ def effective_now(state: TrendState, now: datetime) -> datetime:
     return now
 
 
-_FIELDS: tuple[str, ...] = tuple(WindowCounts.model_fields)
+COUNT_FIELDS: tuple[str, ...] = tuple(WindowCounts.model_fields)
 
 
 def window_counts(state: TrendState, spec: WindowSpec, at: datetime) -> tuple[WindowCounts, dict[str, int]]:
     """Summed counts and reasons of the window whose last step contains `at`."""
     start, end = window_bounds(spec, epoch_seconds(at))
-    totals = dict.fromkeys(_FIELDS, 0)
+    totals = dict.fromkeys(COUNT_FIELDS, 0)
     reasons: dict[str, int] = {}
     for bstart, bucket in state.buckets.get(spec.name, {}).items():
         if start <= bstart < end:
             values = bucket.counts.__dict__  # plain field values; getattr per field costs 3x more
-            for name in _FIELDS:
+            for name in COUNT_FIELDS:
                 totals[name] += values[name]
             for reason, n in bucket.reasons.items():
                 reasons[reason] = reasons.get(reason, 0) + n
