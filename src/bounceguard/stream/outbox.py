@@ -1,45 +1,116 @@
 """The records one batch produces, sent together and acknowledged before the batch counts as done.
 
 A batch's input offsets are acked only after `flush` returned, so every output of a batch is in
-Kafka before the offsets that caused it can be committed (at least once). The app's producer
-gets bytes and hands back futures, skipping the per-message wrappers of `Topic.send`.
+Kafka before the offsets that caused it can be committed (at least once).
+
+Records wait in the outbox until `flush`, which builds one record batch per topic partition
+(the producer's public `create_batch` / `send_batch`) in the order they were queued. A record
+sent one by one through `AIOKafkaProducer.send` paid for a metadata wait, a partitioner call, a
+size estimate and a future of its own; here that is paid once per partition per flush, and the
+partition of a keyed record is Kafka's default (murmur2 of the key), as the producer would pick.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+import random
 from typing import Any
 
-# (topic name, key, value, partition or None) -> a future resolved when Kafka acknowledged it
-Sender = Callable[[str, bytes | None, bytes, int | None], Awaitable[Any]]
+from aiokafka.partitioner import murmur2
+
+# Partition counts are asked again after this many seconds (a topic may be given more).
+_PARTITIONS_TTL = 30.0
 
 
-def raw_sender(producer: Any) -> Sender:
-    async def send(topic: str, key: bytes | None, value: bytes, partition: int | None) -> Any:
-        # awaits only while the producer's buffer is full (back-pressure), not for the broker
-        return await producer.send(topic, key, value, partition, None, None)
+class Sent:
+    """One queued record; `offset` is known once the outbox flushed."""
 
-    return send
+    __slots__ = ("_batch", "_index")
+
+    def __init__(self) -> None:
+        self._batch: asyncio.Future[Any] | None = None
+        self._index = 0
+
+    @property
+    def offset(self) -> int:
+        if self._batch is None or not self._batch.done():
+            raise RuntimeError("record not acknowledged yet: flush the outbox first")
+        return int(self._batch.result().offset) + self._index
+
+
+class Producer:
+    """The app's aiokafka producer seen as batches, with each topic's partitions remembered."""
+
+    def __init__(self, producer: Any) -> None:
+        self._faust_producer = producer
+        self._partitions: dict[str, tuple[float, list[int]]] = {}
+
+    @property
+    def aiokafka(self) -> Any:
+        return self._faust_producer._ensure_producer()
+
+    async def partitions(self, topic: str) -> list[int]:
+        now = asyncio.get_running_loop().time()
+        known = self._partitions.get(topic)
+        if known is not None and now - known[0] < _PARTITIONS_TTL:
+            return known[1]
+        parts = sorted(await self.aiokafka.partitions_for(topic))
+        self._partitions[topic] = (now, parts)
+        return parts
 
 
 class Outbox:
-    def __init__(self, sender: Sender) -> None:
-        self._sender = sender
-        self._pending: list[Any] = []
+    def __init__(self, producer: Producer) -> None:
+        self._producer = producer
+        # (topic, partition or None) -> [(key, value, handle)], in the order queued
+        self._pending: dict[tuple[str, int | None], list[tuple[bytes | None, bytes, Sent]]] = {}
+        self._count = 0
 
-    async def send(self, topic: str, key: bytes | None, value: bytes, partition: int | None = None) -> Any:
-        """Queue a record; returns its future (resolved with its metadata once acknowledged)."""
-        future = await self._sender(topic, key, value, partition)
-        self._pending.append(future)
-        return future
+    async def send(self, topic: str, key: bytes | None, value: bytes, partition: int | None = None) -> Sent:
+        """Queue a record (partition None: Kafka's default for its key); sent by `flush`."""
+        handle = Sent()
+        records = self._pending.get((topic, partition))
+        if records is None:
+            records = self._pending[(topic, partition)] = []
+        records.append((key, value, handle))
+        self._count += 1
+        return handle
 
     def __len__(self) -> int:
-        return len(self._pending)
+        return self._count
 
-    async def flush(self) -> list[Any]:
-        """Wait until Kafka acknowledged everything sent so far; a refused record raises."""
-        pending, self._pending = self._pending, []
+    async def flush(self) -> None:
+        """Send everything queued and wait until Kafka acknowledged it; a refused record raises."""
+        pending, self._pending, self._count = self._pending, {}, 0
         if not pending:
-            return []
-        return list(await asyncio.gather(*pending))
+            return
+        by_partition: dict[tuple[str, int], list[tuple[bytes | None, bytes, Sent]]] = {}
+        for (topic, partition), records in pending.items():
+            if partition is not None:
+                by_partition.setdefault((topic, partition), []).extend(records)
+                continue
+            parts = await self._producer.partitions(topic)
+            for record in records:
+                key = record[0]
+                chosen = random.choice(parts) if key is None else parts[(murmur2(key) & 0x7FFFFFFF) % len(parts)]
+                by_partition.setdefault((topic, chosen), []).append(record)
+        producer = self._producer.aiokafka
+        futures = []
+        for (topic, partition), records in by_partition.items():
+            batch, handles = producer.create_batch(), list[Sent]()
+            for key, value, handle in records:
+                if batch.append(timestamp=None, key=key, value=value) is None:
+                    futures.append(await _submit(producer, batch, topic, partition, handles))
+                    batch, handles = producer.create_batch(), []
+                    if batch.append(timestamp=None, key=key, value=value) is None:
+                        raise ValueError(f"a record of {len(value)} bytes does not fit a batch for {topic}")
+                handles.append(handle)
+            futures.append(await _submit(producer, batch, topic, partition, handles))
+        await asyncio.gather(*futures)
+
+
+async def _submit(producer: Any, batch: Any, topic: str, partition: int, handles: list[Sent]) -> Any:
+    future = await producer.send_batch(batch, topic, partition=partition)
+    for index, handle in enumerate(handles):
+        handle._batch, handle._index = future, index
+    return future

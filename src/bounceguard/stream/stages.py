@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from bounceguard.stream.app import Pipeline
-from bounceguard.stream.outbox import Outbox, raw_sender
+from bounceguard.stream.outbox import Outbox, Producer
 
 Process = Callable[[Any, list[Any]], Awaitable[None]]
 
@@ -30,8 +30,8 @@ def batch_delivery(pipeline: Pipeline) -> bool:
 
 def outbox_factory(pipeline: Pipeline) -> Callable[[], Outbox]:
     """New outboxes on the app's producer (see stream.outbox)."""
-    sender = raw_sender(pipeline.app.producer)
-    return lambda: Outbox(sender)
+    producer = Producer(pipeline.app.producer)
+    return lambda: Outbox(producer)
 
 
 def run_stage(pipeline: Pipeline, source: str, name: str, process: Process, *, lane: str | None = None) -> None:

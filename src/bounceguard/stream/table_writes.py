@@ -17,7 +17,7 @@ from typing import Any
 from faust.stores.memory import Store as MemoryStore
 from faust.types import TP
 
-from bounceguard.stream.outbox import Outbox
+from bounceguard.stream.outbox import Outbox, Sent
 
 
 def read_raw(table: Any, key: bytes) -> bytes | None:
@@ -50,18 +50,18 @@ class TableWrites:
 
     def __init__(self, partition: int) -> None:
         self._partition = partition
-        self._sent: list[tuple[Any, Any]] = []  # (table, future of its changelog record)
+        self._sent: list[tuple[Any, Sent]] = []  # (table, its changelog record)
 
     async def put(self, outbox: Outbox, table: Any, key: bytes, value: bytes) -> None:
         _write_raw(table, self._partition, key, value)
-        future = await outbox.send(table.changelog_topic.get_topic_name(), key, value, self._partition)
-        self._sent.append((table, future))
+        sent = await outbox.send(table.changelog_topic.get_topic_name(), key, value, self._partition)
+        self._sent.append((table, sent))
 
     def acknowledged(self) -> None:
         """After the outbox flushed: remember the highest changelog offset per table partition."""
         highest: dict[Any, int] = {}
-        for table, future in self._sent:
-            offset = future.result().offset
+        for table, sent in self._sent:
+            offset = sent.offset
             if offset > highest.get(table, -1):
                 highest[table] = offset
         for table, offset in highest.items():
