@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -96,16 +96,17 @@ class AddressStage:
                 log.warning("%s and %s differ in partitions: events take the topic", topic, self.events_topic)
         return same
 
-    async def handle_events(self, tp: Any, records: list[Any]) -> None:
+    async def handle_events(self, tp: Any, records: list[Any]) -> Awaitable[None]:
         outbox = self._new_outbox()
-        await self.decide(tp.partition, [(message, message.key or b"", None) for message in records], outbox)
+        return await self.decide(tp.partition, [(message, message.key or b"", None) for message in records], outbox)
 
     async def decide(
         self, partition: int, inputs: Sequence[tuple[Any, bytes, BounceEvent | None]], outbox: Outbox
-    ) -> None:
+    ) -> Awaitable[None]:
         """Run the policy over `inputs` (source record, key, event or None to parse the record's value).
 
-        Everything already in `outbox` is acknowledged together with the decisions.
+        Everything already in `outbox` is acknowledged together with the decisions. Returns the
+        tail: done once the new state is in the changelog.
         """
         pipeline = self._pipeline
         addresses, domains, policy = self.addresses, self.domains, self._policy
@@ -167,8 +168,9 @@ class AddressStage:
                 await writes.put(outbox, addresses, key, state.model_dump_json().encode())
             for domain_key, delivered_at in domain_updates.items():
                 await writes.put(outbox, domains, domain_key, delivered_at.isoformat().encode())
-            await outbox.flush()
-            writes.acknowledged()
+        # The store already holds the new state, so the lane may decide its next batch while the
+        # changelog records travel; this batch's offsets wait for them (BatchLanes.after).
+        tail = asyncio.ensure_future(writes.flushed(outbox))
         trends = self.trends
         for event, attempt, scopes in counted:
             delivered = event.outcome is Outcome.DELIVERED
@@ -176,6 +178,7 @@ class AddressStage:
                 await trends.add(
                     event.tenant, scope, name, event.occurred_at, event.category, event.reason, attempt, delivered
                 )
+        return tail
 
 
 def install(pipeline: Pipeline, domain_failures: RecentDomainFailures) -> AddressStage:

@@ -6,12 +6,14 @@ Kept apart from the consumer so the offset arithmetic can be tested without a br
 from __future__ import annotations
 
 import asyncio
+from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-# (topic partition, the records fetched for it, in offset order) -> processed
-BatchHandler = Callable[[Any, list[Any]], Awaitable[None]]
+# (topic partition, the records fetched for it, in offset order) -> processed, or a tail: an
+# awaitable the batch's offsets must also wait for, while the lane goes on (BatchLanes.after)
+BatchHandler = Callable[[Any, list[Any]], Awaitable[Awaitable[None] | None]]
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,7 @@ class BatchLanes:
     LIMIT = 4
 
     def __init__(self) -> None:
+        self._acks: dict[Any, deque[asyncio.Task[None]]] = {}
         self._last: dict[Any, asyncio.Task[None]] = {}
         self._depth: dict[Any, int] = {}
         self._tasks: set[asyncio.Task[None]] = set()
@@ -88,6 +91,39 @@ class BatchLanes:
             self._depth[lane] -= 1
             if self._last.get(lane) is asyncio.current_task():
                 del self._last[lane]
+
+    async def after(self, key: Any, tail: Awaitable[None], ack: Callable[[], None]) -> None:
+        """Call `ack` once `tail` and every earlier tail of `key` finished, in order.
+
+        A stage hands back its last round trip (the table changelog's acknowledgement) as a
+        tail, so the lane starts its next batch meanwhile; the offsets still wait for it. A
+        failed tail stops every later ack, as a failed batch does. At most `LIMIT` tails per
+        key are pending: the caller waits for the oldest beyond that.
+        """
+        pending = self._acks.setdefault(key, deque())
+        while pending and pending[0].done():
+            pending.popleft()
+        if len(pending) >= self.LIMIT:
+            await asyncio.wait([pending[0]])
+        previous = pending[-1] if pending else None
+        task = asyncio.ensure_future(self._ack_after(previous, tail, ack))
+        pending.append(task)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _ack_after(
+        self, previous: asyncio.Task[None] | None, tail: Awaitable[None], ack: Callable[[], None]
+    ) -> None:
+        try:
+            await tail
+            if previous is not None:
+                await asyncio.wait([previous])
+            if self.failure is None:
+                ack()
+        except asyncio.CancelledError:
+            raise
+        except BaseException as exc:
+            self.failure = self.failure or exc
 
     @property
     def idle(self) -> bool:

@@ -176,11 +176,18 @@ class FastConsumer(faust_aiokafka.Consumer):  # type: ignore[misc]  # faust is u
     async def _run_batch(
         self, tp: Any, batch: list[Any], handler: BatchHandler, generation_id: int, acks_enabled: bool
     ) -> None:  # pragma: no cover - needs a broker
-        await handler(tp, batch)
-        if self.app.consumer_generation_id != generation_id:
-            return  # the partition may have moved: its new owner reads these again (at least once)
-        if acks_enabled:
-            self._ack_offsets(tp, [r.offset for r in batch])
+        tail = await handler(tp, batch)
+
+        def ack() -> None:
+            if self.app.consumer_generation_id != generation_id:
+                return  # the partition may have moved: its new owner reads these again (at least once)
+            if acks_enabled:
+                self._ack_offsets(tp, [r.offset for r in batch])
+
+        if tail is None:
+            ack()
+        else:
+            await cast(FastTransport, self.transport).batch_lanes.after(tp, tail, ack)
 
     async def wait_empty(self) -> None:  # pragma: no cover - needs a broker
         """Before a rebalance or stop hands partitions on, finish the batches already started."""

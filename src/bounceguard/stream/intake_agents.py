@@ -9,7 +9,7 @@ a stage for bad input: a crash would stop the partition and, with at-least-once,
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from bounceguard.core.addresses import address_key
@@ -42,7 +42,7 @@ def _intake_stage(pipeline: Pipeline, source: str, convert: Converter, addresses
     events_topic = pipeline.settings.topic("events")
     limit = pipeline.settings.max_message_bytes
 
-    async def intake(tp: Any, records: list[Any]) -> None:
+    async def intake(tp: Any, records: list[Any]) -> Awaitable[None] | None:
         outbox = new_outbox()
         local: list[tuple[Any, bytes, BounceEvent]] = []  # events of this very partition: decided here
         for message in records:
@@ -64,9 +64,9 @@ def _intake_stage(pipeline: Pipeline, source: str, convert: Converter, addresses
                 else:
                     await outbox.send(events_topic, key, bounce.model_dump_json().encode(), partition)
         if local:
-            await addresses.decide(tp.partition, local, outbox)  # flushes the forwarded events too
-        else:
-            await outbox.flush()
+            return await addresses.decide(tp.partition, local, outbox)  # flushes the forwarded events too
+        await outbox.flush()
+        return None
 
     run_stage(pipeline, source, f"bounceguard.intake.{source}", intake, lane=ADDRESS_LANE)
 

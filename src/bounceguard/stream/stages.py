@@ -16,7 +16,9 @@ from typing import Any
 from bounceguard.stream.app import Pipeline
 from bounceguard.stream.outbox import Outbox, Producer
 
-Process = Callable[[Any, list[Any]], Awaitable[None]]
+# -> None once done, or a tail to wait for before the offsets count as processed (the lane
+# meanwhile starts the next batch: stream.batch_delivery.BatchLanes.after)
+Process = Callable[[Any, list[Any]], Awaitable[Awaitable[None] | None]]
 
 # The lane shared by every stage that writes the address tables: the intake stages decide
 # events of their own partition in place, so partition N of every intake topic and of the
@@ -50,7 +52,9 @@ def run_stage(pipeline: Pipeline, source: str, name: str, process: Process, *, l
     async def agent(stream: Any) -> None:
         # One event at a time: the stock consumer's path, kept as the reference to compare with.
         async for event in stream.events():
-            await process(event.message.tp, [event.message])
+            tail = await process(event.message.tp, [event.message])
+            if tail is not None:
+                await tail
 
     agent.__name__ = agent.__qualname__ = name.rsplit(".", 1)[-1].replace("-", "_")
     pipeline.app.agent(topic, name=name, concurrency=1)(agent)

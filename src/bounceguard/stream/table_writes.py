@@ -57,6 +57,11 @@ class TableWrites:
         sent = await outbox.send(table.changelog_topic.get_topic_name(), key, value, self._partition)
         self._sent.append((table, sent))
 
+    async def flushed(self, outbox: Outbox) -> None:
+        """Flush `outbox` (holding these writes), then record the acknowledged offsets."""
+        await outbox.flush()
+        self.acknowledged()
+
     def acknowledged(self) -> None:
         """After the outbox flushed: remember the highest changelog offset per table partition."""
         highest: dict[Any, int] = {}

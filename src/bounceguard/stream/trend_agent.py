@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable
 from datetime import datetime
 from typing import Any
 
@@ -117,7 +118,7 @@ def install(pipeline: Pipeline) -> None:
     new_outbox = outbox_factory(pipeline)
     alerts_name = settings.topic("alerts")
 
-    async def aggregate_trends(tp: Any, records: list[Any]) -> None:
+    async def aggregate_trends(tp: Any, records: list[Any]) -> Awaitable[None]:
         # Each key's state is written once per batch: the table value is ~4 KB, and writing it
         # per input (a changelog send each time) was the worker's largest cost. Alerts are
         # evaluated after each message, i.e. over a key's inputs of one grouping interval
@@ -154,8 +155,7 @@ def install(pipeline: Pipeline) -> None:
             for key, state in touched.items():
                 await writes.put(outbox, states, key, decoded.remember(key, state))
                 dirty.add(key)
-            await outbox.flush()
-            writes.acknowledged()
+        return asyncio.ensure_future(writes.flushed(outbox))  # the offsets wait for it; the lane goes on
 
     run_stage(pipeline, TREND_INPUT, "bounceguard.trends", aggregate_trends)
 

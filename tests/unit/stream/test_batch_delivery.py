@@ -91,3 +91,46 @@ async def test_cancel_stops_running_batches_and_their_successors() -> None:
     assert log == ["start slow"]
     assert lanes.idle
     assert lanes.failure is None
+
+
+async def _tail(log: list[str], name: str, delay: float, fail: bool = False) -> None:
+    await asyncio.sleep(delay)
+    if fail:
+        raise RuntimeError(f"tail {name} failed")
+    log.append(f"tail {name}")
+
+
+async def test_tails_ack_in_order_while_the_lane_goes_on() -> None:
+    lanes = BatchLanes()
+    log: list[str] = []
+    await lanes.after("tp0", _tail(log, "1", 0.03), lambda: log.append("ack 1"))
+    await lanes.start("tp0", _recorder(log, "next batch"))  # runs while tail 1 is in flight
+    await lanes.after("tp0", _tail(log, "2", 0.0), lambda: log.append("ack 2"))
+    await lanes.wait_idle()  # a rebalance waits for tails and their acks too
+    assert log.index("end next batch") < log.index("tail 1")
+    assert log.index("tail 2") < log.index("tail 1")  # the second tail finished first...
+    assert log.index("ack 1") < log.index("ack 2")  # ...and was still acked after the first
+    assert lanes.idle
+
+
+async def test_a_failed_tail_stops_later_acks_and_batches() -> None:
+    lanes = BatchLanes()
+    log: list[str] = []
+    await lanes.after("tp0", _tail(log, "bad", 0.01, fail=True), lambda: log.append("ack bad"))
+    await lanes.after("tp0", _tail(log, "good", 0.0), lambda: log.append("ack good"))
+    await lanes.wait_idle()
+    await lanes.start("tp0", _recorder(log, "later"))
+    await lanes.wait_idle()
+    assert isinstance(lanes.failure, RuntimeError)
+    assert log == ["tail good"]
+
+
+async def test_after_holds_back_when_limit_tails_are_pending() -> None:
+    lanes = BatchLanes()
+    log: list[str] = []
+    for i in range(BatchLanes.LIMIT):
+        await lanes.after("tp0", _tail(log, f"{i}", 0.02), lambda: None)
+    assert log == []
+    await lanes.after("tp0", _tail(log, "last", 0.0), lambda: None)
+    assert "tail 0" in log  # the oldest finished before one more was taken
+    await lanes.wait_idle()
