@@ -27,7 +27,7 @@ from bounceguard.edges import metrics
 from bounceguard.stream.app import Pipeline
 from bounceguard.stream.event_context import as_partition
 from bounceguard.stream.intake_agents import dead_letter_to
-from bounceguard.stream.outbox import Outbox
+from bounceguard.stream.outbox import Outbox, Producer
 from bounceguard.stream.stages import ADDRESS_LANE, batch_delivery, outbox_factory, run_stage
 from bounceguard.stream.table_writes import TableWrites, read_raw
 from bounceguard.stream.topics import TREND_INPUT
@@ -64,7 +64,8 @@ class AddressStage:
         self._suppressions_topic = settings.topic("suppressions")
         self._retries_topic = settings.topic("retries")
         self._partitions = settings.partitions
-        self._copartitioned: dict[str, bool] = {}
+        self._copartitioned: dict[str, bool] = {}  # source topic -> decided in place (see route)
+        self._metadata = Producer(pipeline.app.producer)
         self.local_decisions = batch_delivery(pipeline)  # the agent transport runs stages concurrently
         self.trends = TrendBatcher(self._new_outbox, settings.topic(TREND_INPUT))
 
@@ -79,24 +80,28 @@ class AddressStage:
         events topic (None: let the producer hash it). Decided here only when the key hashes to
         the source record's own partition number and the source topic has as many partitions as
         the events topic: Faust then assigns both partitions (and the table partition) to this
-        worker, and the lane of that partition number is the one running.
+        worker, and the lane of that partition number is the one running. Call `prepare` for the
+        source topic first: the answer must never change for a key, or its events would take
+        two paths and could be decided out of order.
         """
-        if not self.local_decisions or not self._copartitioned_with(source_tp.topic):
+        if not self.local_decisions:
+            return None, False
+        same = self._copartitioned.get(source_tp.topic)
+        if same is None:
+            raise RuntimeError(f"routes of {source_tp.topic} not prepared")
+        if not same:
             return None, False
         partition = self.events_partition(key)
         return partition, partition == source_tp.partition
 
-    def _copartitioned_with(self, topic: str) -> bool:
-        same = self._copartitioned.get(topic)
-        if same is None:
-            consumer = self._pipeline.app.consumer
-            counts = {consumer.topic_partitions(topic), consumer.topic_partitions(self.events_topic)}
-            if None in counts:
-                return False  # metadata not known yet: ask again on the next batch
-            same = self._copartitioned[topic] = counts == {self._partitions}
-            if not same:
-                log.warning("%s and %s differ in partitions: events take the topic", topic, self.events_topic)
-        return same
+    async def prepare(self, topic: str) -> None:
+        """Learn (once, from the broker's metadata) whether `topic` is co-partitioned with events."""
+        if not self.local_decisions or topic in self._copartitioned:
+            return
+        counts = {len(await self._metadata.partitions(topic)), len(await self._metadata.partitions(self.events_topic))}
+        same = self._copartitioned[topic] = counts == {self._partitions}
+        if not same:
+            log.warning("%s and %s differ in partitions: events take the topic", topic, self.events_topic)
 
     async def handle_events(self, tp: Any, records: list[Any]) -> Awaitable[None]:
         outbox = self._new_outbox()
@@ -174,7 +179,7 @@ class AddressStage:
                 await writes.put(outbox, domains, domain_key, delivered_at.isoformat().encode())
         # The store already holds the new state, so the lane may decide its next batch while the
         # changelog records travel; this batch's offsets wait for them (BatchLanes.after).
-        tail = asyncio.ensure_future(writes.flushed(outbox))
+        tail = await writes.submit(outbox)
         trends = self.trends
         for n, (event, attempt, scopes) in enumerate(counted, 1):
             if n % _YIELD_EVERY_WRITES == 0:

@@ -161,6 +161,11 @@ class FastConsumer(faust_aiokafka.Consumer):  # type: ignore[misc]  # faust is u
         """Start each partition's fetched records on its lane (see `BatchLanes`)."""
         lanes = cast(FastTransport, self.transport).batch_lanes
         for tp, records, (handler, lane) in batches:
+            if not self.flow_active or self.app.consumer_generation_id != generation_id:
+                # A rebalance ran while `lanes.start` waited for room, and its seek reset the read
+                # offsets: handing these over now would mark them read, and the re-fetched
+                # records of the partition would be dropped as already handed over.
+                return
             acks_enabled = self.app.topics.acks_enabled_for(tp.topic)
             plan = plan_batch([r.offset for r in records], self._read_offset[tp], acks_enabled=acks_enabled)
             if not plan.keep:
@@ -176,6 +181,12 @@ class FastConsumer(faust_aiokafka.Consumer):  # type: ignore[misc]  # faust is u
     async def _run_batch(
         self, tp: Any, batch: list[Any], handler: BatchHandler, generation_id: int, acks_enabled: bool
     ) -> None:  # pragma: no cover - needs a broker
+        if not self.flow_active or self.app.consumer_generation_id != generation_id:
+            # Queued in the lane while a rebalance began (the flow stops first, the generation
+            # changes later): the partition may be moving, and its next owner recovers the table
+            # and reads these records again from the committed offset. Running them here would
+            # write state for a partition this worker is handing over.
+            return
         tail = await handler(tp, batch)
 
         def ack() -> None:

@@ -48,6 +48,7 @@ def _intake_stage(pipeline: Pipeline, source: str, convert: Converter, addresses
 
     async def intake(tp: Any, records: list[Any]) -> Awaitable[None] | None:
         outbox = new_outbox()
+        await addresses.prepare(tp.topic)
         local: list[tuple[Any, bytes, BounceEvent]] = []  # events of this very partition: decided here
         for n, message in enumerate(records, 1):
             if n % _YIELD_EVERY == 0:

@@ -81,9 +81,19 @@ class Outbox:
 
     async def flush(self) -> None:
         """Send everything queued and wait until Kafka acknowledged it; a refused record raises."""
+        await (await self.submit())
+
+    async def submit(self) -> asyncio.Future[Any]:
+        """Hand everything queued to the producer now; the returned future resolves once Kafka
+        acknowledged it all (and raises if a record was refused).
+
+        Records reach each partition's log in the order they were submitted: a stage submits in
+        its lane and may wait for the acknowledgement after the lane moved on (a tail), but two
+        submits of one lane never overlap. The producer does not keep concurrent `send_batch`
+        calls for one partition in call order, so overlapping flushes of consecutive batches
+        could write a key's older state after its newer one.
+        """
         pending, self._pending, self._count = self._pending, {}, 0
-        if not pending:
-            return
         by_partition: dict[tuple[str, int], list[tuple[bytes | None, bytes, Sent]]] = {}
         for (topic, partition), records in pending.items():
             if partition is not None:
@@ -94,19 +104,20 @@ class Outbox:
                 key = record[0]
                 chosen = random.choice(parts) if key is None else parts[(murmur2(key) & 0x7FFFFFFF) % len(parts)]
                 by_partition.setdefault((topic, chosen), []).append(record)
-        producer = self._producer.aiokafka
         futures = []
-        for (topic, partition), records in by_partition.items():
-            batch, handles = producer.create_batch(), list[Sent]()
-            for key, value, handle in records:
-                if batch.append(timestamp=None, key=key, value=value) is None:
-                    futures.append(await _submit(producer, batch, topic, partition, handles))
-                    batch, handles = producer.create_batch(), []
+        if by_partition:
+            producer = self._producer.aiokafka
+            for (topic, partition), records in by_partition.items():
+                batch, handles = producer.create_batch(), list[Sent]()
+                for key, value, handle in records:
                     if batch.append(timestamp=None, key=key, value=value) is None:
-                        raise ValueError(f"a record of {len(value)} bytes does not fit a batch for {topic}")
-                handles.append(handle)
-            futures.append(await _submit(producer, batch, topic, partition, handles))
-        await asyncio.gather(*futures)
+                        futures.append(await _submit(producer, batch, topic, partition, handles))
+                        batch, handles = producer.create_batch(), []
+                        if batch.append(timestamp=None, key=key, value=value) is None:
+                            raise ValueError(f"a record of {len(value)} bytes does not fit a batch for {topic}")
+                    handles.append(handle)
+                futures.append(await _submit(producer, batch, topic, partition, handles))
+        return asyncio.gather(*futures)
 
 
 async def _submit(producer: Any, batch: Any, topic: str, partition: int, handles: list[Sent]) -> Any:

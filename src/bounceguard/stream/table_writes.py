@@ -12,6 +12,7 @@ acknowledgements, as Faust does.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from faust.stores.memory import Store as MemoryStore
@@ -57,10 +58,17 @@ class TableWrites:
         sent = await outbox.send(table.changelog_topic.get_topic_name(), key, value, self._partition)
         self._sent.append((table, sent))
 
-    async def flushed(self, outbox: Outbox) -> None:
-        """Flush `outbox` (holding these writes), then record the acknowledged offsets."""
-        await outbox.flush()
-        self.acknowledged()
+    async def submit(self, outbox: Outbox) -> asyncio.Future[None]:
+        """Submit `outbox` (holding these writes) now; the returned task records the
+        acknowledged offsets once Kafka has them. Submitting in the lane keeps a key's changelog
+        records in the order its batches ran (see Outbox.submit)."""
+        acknowledged = await outbox.submit()
+
+        async def recorded() -> None:
+            await acknowledged
+            self.acknowledged()
+
+        return asyncio.ensure_future(recorded())
 
     def acknowledged(self) -> None:
         """After the outbox flushed: remember the highest changelog offset per table partition."""

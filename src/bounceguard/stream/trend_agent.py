@@ -155,7 +155,7 @@ def install(pipeline: Pipeline) -> None:
             for key, state in touched.items():
                 await writes.put(outbox, states, key, decoded.remember(key, state))
                 dirty.add(key)
-        return asyncio.ensure_future(writes.flushed(outbox))  # the offsets wait for it; the lane goes on
+        return await writes.submit(outbox)  # the offsets wait for the acknowledgement; the lane goes on
 
     run_stage(pipeline, TREND_INPUT, "bounceguard.trends", aggregate_trends)
 
