@@ -50,8 +50,8 @@ async def test_submits_keep_each_keys_records_in_order(kafka_bootstrap: str) -> 
         for n in range(BATCHES):
             outbox = Outbox(producer)
             for key in KEYS:
-                handles.append(await outbox.send(topic, key, f"{n}".encode(), 0))
-                await outbox.send(topic, key, f"{n}".encode())  # Kafka's default partition for the key
+                handles.append(outbox.send(topic, key, f"{n}".encode(), 0))
+                outbox.send(topic, key, f"{n}".encode())  # Kafka's default partition for the key
             tails.append(await outbox.submit())  # acknowledged later, as a stage's tail is
             if n % 7 == 0:
                 await asyncio.sleep(0)

@@ -99,6 +99,35 @@ class LabelLimiter:
         return value in self.allow if self.allow is not None else value in self._seen
 
 
+class EventTally:
+    """`observe_event` for a batch of events: counts per label set, added to the metrics at once.
+
+    A batch of a few hundred events touches a few hundred label sets; incrementing each
+    Prometheus child once (with a count) instead of per event saved most of the per-event
+    cost of the metrics. Label values are folded when the tally is observed, as per event.
+    """
+
+    __slots__ = ("events", "mailboxes", "segments", "tenants")
+
+    def __init__(self) -> None:
+        self.events: dict[tuple[str, str, str, str], int] = {}
+        self.tenants: dict[str, int] = {}
+        self.mailboxes: dict[tuple[str, str, str, bool], int] = {}
+        self.segments: dict[tuple[str, str, str, bool], int] = {}
+
+    def add(self, event: BounceEvent, *, attempt: bool = False) -> None:
+        category = event.category.value
+        key = (event.source, event.outcome.value, category, event.reason.value)
+        self.events[key] = self.events.get(key, 0) + 1
+        self.tenants[event.tenant] = self.tenants.get(event.tenant, 0) + 1
+        if event.mailbox:
+            scoped = (event.tenant, event.mailbox, category, attempt)
+            self.mailboxes[scoped] = self.mailboxes.get(scoped, 0) + 1
+        if event.segment:
+            scoped = (event.tenant, event.segment, category, attempt)
+            self.segments[scoped] = self.segments.get(scoped, 0) + 1
+
+
 class BounceguardMetrics:
     """All bounceguard metrics in one registry, with the functions the stream calls."""
 
@@ -176,10 +205,10 @@ class BounceguardMetrics:
         for name in self._limits:
             self.label_overflow.labels(name)  # export zeros so an alert on growth has a baseline
 
-    def _fold(self, label: str, value: str | None) -> str:
+    def _fold(self, label: str, value: str | None, n: int = 1) -> str:
         folded, overflowed = self._limits[label].fold(value)
         if overflowed:
-            self.label_overflow.labels(label).inc()
+            self.label_overflow.labels(label).inc(n)
         return folded
 
     def _child(self, metric: Any, *labels: str) -> Any:
@@ -206,6 +235,25 @@ class BounceguardMetrics:
             if attempt:
                 self._child(self.segment_attempts, tenant, segment).inc()
             self._child(self.segment_outcomes, tenant, segment, category).inc()
+
+    def observe_tally(self, tally: EventTally) -> None:
+        """Exactly what `observe_event` counts for each event of `tally`, one increment per label set.
+
+        Label values are folded in the order they first appeared, so the cardinality limits admit
+        the same values as event by event would.
+        """
+        for (source, outcome, category, reason), n in tally.events.items():
+            self._child(self.events, self._fold("source", source, n), outcome, category, reason).inc(n)
+        tenants = {tenant: self._fold("tenant", tenant, n) for tenant, n in tally.tenants.items()}
+        for scope, counts, attempts_metric, outcomes_metric in (
+            ("mailbox", tally.mailboxes, self.mailbox_attempts, self.mailbox_outcomes),
+            ("segment", tally.segments, self.segment_attempts, self.segment_outcomes),
+        ):
+            for (tenant, name, category, attempt), n in counts.items():
+                folded = self._fold(scope, name, n)
+                if attempt:
+                    self._child(attempts_metric, tenants[tenant], folded).inc(n)
+                self._child(outcomes_metric, tenants[tenant], folded, category).inc(n)
 
     def observe_duplicate(self) -> None:
         self.duplicates.inc()
@@ -279,6 +327,10 @@ def configure(config: MetricsConfig) -> BounceguardMetrics:
 
 def observe_event(event: BounceEvent, *, attempt: bool = False) -> None:
     _default.observe_event(event, attempt=attempt)
+
+
+def observe_tally(tally: EventTally) -> None:
+    _default.observe_tally(tally)
 
 
 def observe_duplicate() -> None:

@@ -14,7 +14,6 @@ from collections.abc import Awaitable, Sequence
 from datetime import datetime
 from typing import Any
 
-from aiokafka.partitioner import murmur2
 from faust.types import TP
 from pydantic import ValidationError
 
@@ -23,11 +22,13 @@ from bounceguard.core.addresses import domain_of
 from bounceguard.core.categories import Category
 from bounceguard.core.models import BounceEvent, Outcome, Scope, Suppression, utcnow
 from bounceguard.core.suppression_policy import Effect, domain_delivery_advances
+from bounceguard.core.trends.groups import split_time
 from bounceguard.edges import metrics
 from bounceguard.stream.app import Pipeline
 from bounceguard.stream.event_context import as_partition
 from bounceguard.stream.intake_agents import dead_letter_to
 from bounceguard.stream.outbox import Outbox, Producer
+from bounceguard.stream.partitioning import partition_of
 from bounceguard.stream.stages import ADDRESS_LANE, batch_delivery, outbox_factory, run_stage
 from bounceguard.stream.table_writes import TableWrites, read_raw
 from bounceguard.stream.topics import TREND_INPUT
@@ -71,7 +72,7 @@ class AddressStage:
 
     def events_partition(self, key: bytes) -> int:
         """The events partition of `key`: Kafka's default partitioner (murmur2), as producers use."""
-        return int(murmur2(key) & 0x7FFFFFFF) % self._partitions
+        return partition_of(key, self._partitions)
 
     def route(self, source_tp: Any, key: bytes) -> tuple[int | None, bool]:
         """Where the event of `key`, read from `source_tp`, goes: (its events partition, decide it here?).
@@ -120,6 +121,7 @@ class AddressStage:
         states: dict[bytes, AddressRecord] = {}  # this batch's new state per key, written once at the end
         domain_updates: dict[bytes, datetime] = {}
         suppressed: list[Suppression] = []
+        tally = metrics.EventTally()
         counted: list[tuple[BounceEvent, bool, list[tuple[Scope, str]]]] = []  # (event, attempt?, trend scopes)
         with as_partition(TP(self.events_topic, partition)):  # tables are co-partitioned with events
             for n, (message, key, given) in enumerate(inputs, 1):
@@ -144,13 +146,13 @@ class AddressStage:
                 if result.duplicate:
                     metrics.observe_duplicate()
                     continue
-                metrics.observe_event(event, attempt=result.counts_as_attempt)
+                tally.add(event, attempt=result.counts_as_attempt)
                 if result.suppression is not None:
-                    await outbox.send(self._suppressions_topic, key, result.suppression.model_dump_json().encode())
+                    outbox.send(self._suppressions_topic, key, result.suppression.model_dump_json().encode())
                     suppressed.append(result.suppression)
                 if result.retry is not None:
                     retry_key = (result.retry.message_id or result.retry.event_id).encode()
-                    await outbox.send(self._retries_topic, retry_key, result.retry.model_dump_json().encode())
+                    outbox.send(self._retries_topic, retry_key, result.retry.model_dump_json().encode())
                 states[key] = result.record
                 if result.decision.effect is Effect.DELIVERY and domain_delivery_advances(
                     domain_last, event.occurred_at
@@ -168,27 +170,31 @@ class AddressStage:
             # where the other order would find the event ids already seen and never send them.
             # Trend inputs are counts, sent after the state (a crash may lose a few of them).
             await outbox.flush()
+            metrics.observe_tally(tally)
             for suppression in suppressed:
                 metrics.observe_suppression(suppression)
             writes = TableWrites(partition)
             for n, (key, state) in enumerate(states.items(), 1):
                 if n % _YIELD_EVERY_WRITES == 0:
                     await asyncio.sleep(0)  # a state dump is ~5 us, and a batch may hold thousands
-                await writes.put(outbox, addresses, key, state.model_dump_json().encode())
+                writes.put(outbox, addresses, key, state.model_dump_json().encode())
             for domain_key, delivered_at in domain_updates.items():
-                await writes.put(outbox, domains, domain_key, delivered_at.isoformat().encode())
+                writes.put(outbox, domains, domain_key, delivered_at.isoformat().encode())
         # The store already holds the new state, so the lane may decide its next batch while the
         # changelog records travel; this batch's offsets wait for them (BatchLanes.after).
         tail = await writes.submit(outbox)
         trends = self.trends
+        full = False
         for n, (event, attempt, scopes) in enumerate(counted, 1):
             if n % _YIELD_EVERY_WRITES == 0:
                 await asyncio.sleep(0)
             delivered = event.outcome is Outcome.DELIVERED
+            at = split_time(event.occurred_at)
             for scope, name in scopes:
-                await trends.add(
-                    event.tenant, scope, name, event.occurred_at, event.category, event.reason, attempt, delivered
-                )
+                full = trends.add(event.tenant, scope, name, at, event.category, event.reason, attempt, delivered)
+            if full:
+                await trends.flush()
+                full = False
         return tail
 
 

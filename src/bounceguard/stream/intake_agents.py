@@ -69,7 +69,7 @@ def _intake_stage(pipeline: Pipeline, source: str, convert: Converter, addresses
                 if here:
                     local.append((message, key, bounce))
                 else:
-                    await outbox.send(events_topic, key, bounce.model_dump_json().encode(), partition)
+                    outbox.send(events_topic, key, bounce.model_dump_json().encode(), partition)
         if local:
             return await addresses.decide(tp.partition, local, outbox)  # flushes the forwarded events too
         await outbox.flush()
@@ -88,6 +88,6 @@ async def dead_letter_to(outbox: Outbox, pipeline: Pipeline, message: Any, exc: 
         value=message.value,
         error=exc,
     )
-    await outbox.send(pipeline.settings.topic("deadletter"), message.key, record.model_dump_json().encode())
+    outbox.send(pipeline.settings.topic("deadletter"), message.key, record.model_dump_json().encode())
     metrics.observe_dead_letter(message.topic, record.error_type)
     log.warning("dead-lettered %s[%s]@%s: %s", message.topic, message.partition, message.offset, record.error[:200])

@@ -16,7 +16,7 @@ import asyncio
 import random
 from typing import Any
 
-from aiokafka.partitioner import murmur2
+from bounceguard.stream.partitioning import partition_of
 
 # Partition counts are asked again after this many seconds (a topic may be given more).
 _PARTITIONS_TTL = 30.0
@@ -66,7 +66,7 @@ class Outbox:
         self._pending: dict[tuple[str, int | None], list[tuple[bytes | None, bytes, Sent]]] = {}
         self._count = 0
 
-    async def send(self, topic: str, key: bytes | None, value: bytes, partition: int | None = None) -> Sent:
+    def send(self, topic: str, key: bytes | None, value: bytes, partition: int | None = None) -> Sent:
         """Queue a record (partition None: Kafka's default for its key); sent by `flush`."""
         handle = Sent()
         records = self._pending.get((topic, partition))
@@ -102,7 +102,7 @@ class Outbox:
             parts = await self._producer.partitions(topic)
             for record in records:
                 key = record[0]
-                chosen = random.choice(parts) if key is None else parts[(murmur2(key) & 0x7FFFFFFF) % len(parts)]
+                chosen = random.choice(parts) if key is None else parts[partition_of(key, len(parts))]
                 by_partition.setdefault((topic, chosen), []).append(record)
         futures = []
         if by_partition:

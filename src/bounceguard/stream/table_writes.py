@@ -53,9 +53,9 @@ class TableWrites:
         self._partition = partition
         self._sent: list[tuple[Any, Sent]] = []  # (table, its changelog record)
 
-    async def put(self, outbox: Outbox, table: Any, key: bytes, value: bytes) -> None:
+    def put(self, outbox: Outbox, table: Any, key: bytes, value: bytes) -> None:
         _write_raw(table, self._partition, key, value)
-        sent = await outbox.send(table.changelog_topic.get_topic_name(), key, value, self._partition)
+        sent = outbox.send(table.changelog_topic.get_topic_name(), key, value, self._partition)
         self._sent.append((table, sent))
 
     async def submit(self, outbox: Outbox) -> asyncio.Future[None]:

@@ -146,14 +146,14 @@ def install(pipeline: Pipeline) -> None:
                 else:
                     alerts = []
                 for alert in alerts:
-                    await outbox.send(alerts_name, key, alert.model_dump_json().encode())
+                    outbox.send(alerts_name, key, alert.model_dump_json().encode())
                     metrics.observe_alert(alert)
                 touched[key] = state
             if len(outbox):
                 await outbox.flush()  # alerts before the state that remembers having sent them
             writes = TableWrites(tp.partition)
             for key, state in touched.items():
-                await writes.put(outbox, states, key, decoded.remember(key, state))
+                writes.put(outbox, states, key, decoded.remember(key, state))
                 dirty.add(key)
         return await writes.submit(outbox)  # the offsets wait for the acknowledgement; the lane goes on
 
@@ -176,7 +176,7 @@ def install(pipeline: Pipeline) -> None:
             for trend in snapshot(
                 state, tenant=tenant, scope=Scope(scope), key=name, now=state.watermark, config=config
             ):
-                await outbox.send(trends_name, key, trend.model_dump_json().encode())
+                outbox.send(trends_name, key, trend.model_dump_json().encode())
                 metrics.observe_trend(trend)
         await outbox.flush()
 

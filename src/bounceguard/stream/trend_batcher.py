@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from datetime import datetime
 
 import orjson
 
@@ -46,25 +45,26 @@ class TrendBatcher:
         self._count = 0
         self._lock = asyncio.Lock()
 
-    async def add(
+    def add(
         self,
         tenant: str,
         scope: Scope,
         name: str,
-        at: datetime,
+        at: tuple[int, int],
         category: Category,
         reason: Reason,
         attempt: bool,
         delivered: bool,
-    ) -> None:
+    ) -> bool:
+        """Group one input (`at`: its time from `split_time`); True once `max_inputs` are waiting
+        (the caller then awaits `flush`)."""
         slot = (tenant, scope, name)
         inputs = self._pending.get(slot)
         if inputs is None:
             inputs = self._pending[slot] = _KeyInputs(tenant, scope, name)
-        inputs.groups.add(at, category, reason, attempt, delivered)
+        inputs.groups.add_split(at[0], at[1], category, reason, attempt, delivered)
         self._count += 1
-        if self._count >= self._max_inputs:
-            await self.flush()
+        return self._count >= self._max_inputs
 
     async def flush(self) -> None:
         async with self._lock:
@@ -77,7 +77,7 @@ class TrendBatcher:
                     "key": inputs.name,
                     "groups": groups_to_wire(inputs.groups.groups),
                 }
-                await outbox.send(
+                outbox.send(
                     self._topic, trend_key(inputs.tenant, inputs.scope, inputs.name).encode(), orjson.dumps(value)
                 )
             await outbox.flush()

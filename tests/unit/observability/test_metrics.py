@@ -21,7 +21,7 @@ from bounceguard.core.models import (
     Trend,
     WindowCounts,
 )
-from bounceguard.edges.metrics import BounceguardMetrics, MetricsConfig
+from bounceguard.edges.metrics import BounceguardMetrics, EventTally, MetricsConfig
 
 AT = datetime(2026, 3, 2, 12, tzinfo=UTC)
 
@@ -209,3 +209,30 @@ def test_trend_gauges_only_for_keys_with_their_own_label() -> None:
     )
     assert value(m, "bounceguard_trend_attempts", tenant="acme", scope="segment", key="spring", window="1h") == 10
     assert b'key="summer"' not in m.exposition()
+
+
+@pytest.mark.parametrize("config", [MetricsConfig(), MetricsConfig(mailbox_cap=3, segment_cap=2, tenant_cap=2)])
+def test_a_tally_counts_exactly_what_event_by_event_counts(config: MetricsConfig) -> None:
+    events = [
+        event(
+            mailbox=f"m{i % 5}@a.example" if i % 7 else None,
+            segment=f"s{i % 4}" if i % 5 else None,
+            tenant=f"t{i % 3}",
+            category=(Category.HARD, Category.NONE, Category.SOFT)[i % 3],
+            reason=(Reason.USERUNKNOWN, Reason.DELIVERED, Reason.MAILBOXFULL)[i % 3],
+        )
+        for i in range(60)
+    ]
+    one_by_one, tallied = BounceguardMetrics(config), BounceguardMetrics(config)
+    tally = EventTally()
+    for i, e in enumerate(events):
+        one_by_one.observe_event(e, attempt=i % 2 == 0)
+        tally.add(e, attempt=i % 2 == 0)
+    tallied.observe_tally(tally)
+
+    def counted(m: BounceguardMetrics) -> dict[object, float]:
+        return {k: v for k, v in samples(m).items() if not k[0].endswith("_created")}
+
+    assert counted(tallied) == counted(one_by_one)
+    if config.mailbox_cap == 3:  # the capped case really folded values (5 mailboxes, 4 segments, 3 tenants)
+        assert value(one_by_one, "bounceguard_label_overflow_total", label="mailbox") > 0

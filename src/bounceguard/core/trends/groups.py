@@ -74,6 +74,12 @@ class TrendGroups:
 
     def add(self, at: datetime, category: Category, reason: Reason, attempt: bool, delivered: bool) -> None:
         second, micro = split_time(at)
+        self.add_split(second, micro, category, reason, attempt, delivered)
+
+    def add_split(
+        self, second: int, micro: int, category: Category, reason: Reason, attempt: bool, delivered: bool
+    ) -> None:
+        """`add` with the time already split (`split_time`), for an input counted in several keys."""
         key = (second, category, reason, attempt, delivered)
         group = self._groups.get(key)
         if group is None:
