@@ -27,7 +27,7 @@ from bounceguard.edges import metrics
 from bounceguard.stream.app import Pipeline
 from bounceguard.stream.event_context import as_partition
 from bounceguard.stream.intake_agents import dead_letter_to
-from bounceguard.stream.outbox import Outbox, Producer
+from bounceguard.stream.outbox import Outbox
 from bounceguard.stream.partitioning import partition_of
 from bounceguard.stream.stages import ADDRESS_LANE, batch_delivery, outbox_factory, run_stage
 from bounceguard.stream.table_writes import TableWrites, read_raw
@@ -66,7 +66,6 @@ class AddressStage:
         self._retries_topic = settings.topic("retries")
         self._partitions = settings.partitions
         self._copartitioned: dict[str, bool] = {}  # source topic -> decided in place (see route)
-        self._metadata = Producer(pipeline.app.producer)
         self.local_decisions = batch_delivery(pipeline)  # the agent transport runs stages concurrently
         self.trends = TrendBatcher(self._new_outbox, settings.topic(TREND_INPUT))
 
@@ -99,7 +98,10 @@ class AddressStage:
         """Learn (once, from the broker's metadata) whether `topic` is co-partitioned with events."""
         if not self.local_decisions or topic in self._copartitioned:
             return
-        counts = {len(await self._metadata.partitions(topic)), len(await self._metadata.partitions(self.events_topic))}
+        counts = {
+            len(await self._pipeline.producer.partitions(topic)),
+            len(await self._pipeline.producer.partitions(self.events_topic)),
+        }
         same = self._copartitioned[topic] = counts == {self._partitions}
         if not same:
             log.warning("%s and %s differ in partitions: events take the topic", topic, self.events_topic)

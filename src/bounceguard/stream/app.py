@@ -7,11 +7,13 @@ with their own topic prefixes in one machine.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import faust
 
 from bounceguard.settings import Settings
+from bounceguard.stream.outbox import Producer
 from bounceguard.stream.topics import TREND_INPUT
 
 
@@ -26,6 +28,11 @@ class Pipeline:
 
     def topic(self, short: str) -> Any:
         return self.topics[short]
+
+    @cached_property
+    def producer(self) -> Producer:
+        """The app's producer as the stages use it (record batches, partition counts remembered)."""
+        return Producer(self.app.producer)
 
     def table(self, name: str, help: str) -> Any:
         """A table of raw bytes, partitioned like the topics, registered under `name`."""

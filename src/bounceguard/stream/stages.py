@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from bounceguard.stream.app import Pipeline
-from bounceguard.stream.outbox import Outbox, Producer
+from bounceguard.stream.outbox import Outbox
 
 # -> None once done, or a tail to wait for before the offsets count as processed (the lane
 # meanwhile starts the next batch: stream.batch_delivery.BatchLanes.after)
@@ -32,7 +32,7 @@ def batch_delivery(pipeline: Pipeline) -> bool:
 
 def outbox_factory(pipeline: Pipeline) -> Callable[[], Outbox]:
     """New outboxes on the app's producer (see stream.outbox)."""
-    producer = Producer(pipeline.app.producer)
+    producer = pipeline.producer
     return lambda: Outbox(producer)
 
 

@@ -38,6 +38,7 @@ from bounceguard.stream.intake_agents import dead_letter_to
 from bounceguard.stream.stages import outbox_factory, run_stage
 from bounceguard.stream.table_writes import TableWrites, read_raw
 from bounceguard.stream.topics import TREND_INPUT
+from bounceguard.stream.trend_batcher import split_trend_key
 
 log = logging.getLogger(__name__)
 
@@ -172,10 +173,8 @@ def install(pipeline: Pipeline) -> None:
             state = decoded.get(key)
             if state is None or state.watermark is None:
                 continue
-            scope, tenant, name = key.decode().split("/", 2)
-            for trend in snapshot(
-                state, tenant=tenant, scope=Scope(scope), key=name, now=state.watermark, config=config
-            ):
+            scope, tenant, name = split_trend_key(key.decode())
+            for trend in snapshot(state, tenant=tenant, scope=scope, key=name, now=state.watermark, config=config):
                 outbox.send(trends_name, key, trend.model_dump_json().encode())
                 metrics.observe_trend(trend)
         await outbox.flush()

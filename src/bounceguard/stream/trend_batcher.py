@@ -33,7 +33,14 @@ class _KeyInputs:
 
 
 def trend_key(tenant: str, scope: Scope, name: str) -> str:
+    """The trend topic's and table's key: `scope/tenant/name`."""
     return f"{scope.value}/{tenant}/{name}"
+
+
+def split_trend_key(key: str) -> tuple[Scope, str, str]:
+    """Inverse of `trend_key`: (scope, tenant, name)."""
+    scope, tenant, name = key.split("/", 2)
+    return Scope(scope), tenant, name
 
 
 class TrendBatcher:
