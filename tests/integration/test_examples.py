@@ -13,8 +13,7 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
-from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from kafka_helpers import consume, produce  # type: ignore[import-not-found]
+from kafka_helpers import consume, create_topic, produce  # type: ignore[import-not-found]
 
 from bounceguard.core.categories import Reason
 from bounceguard.core.models import SendResult, Suppression, SuppressionAction
@@ -38,15 +37,6 @@ publisher = _load("publish_send_results")
 follower = _load("follow_suppressions")
 
 
-async def _create(bootstrap: str, topic: str, partitions: int, config: dict[str, str]) -> None:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
-    await admin.start()
-    try:
-        await admin.create_topics([NewTopic(topic, partitions, 1, topic_configs=config)])
-    finally:
-        await admin.close()
-
-
 def _check_round_trip(records: list[object]) -> None:
     assert len(records) == len(SAMPLE_LINES)
     sent = [SendResult.model_validate_json(line) for line in SAMPLE_LINES]
@@ -58,7 +48,7 @@ def _check_round_trip(records: list[object]) -> None:
 
 def test_python_publisher_round_trip(kafka_bootstrap: str, topic_prefix: str) -> None:
     topic = f"{topic_prefix}send-results"
-    asyncio.run(_create(kafka_bootstrap, topic, 4, {}))
+    asyncio.run(create_topic(kafka_bootstrap, topic, 4, {}))
     assert (
         publisher.main([str(EXAMPLES / "sample_events.jsonl"), "--bootstrap", kafka_bootstrap, "--topic", topic]) == 0
     )
@@ -72,7 +62,7 @@ def test_kcat_publisher_round_trip(kafka_bootstrap: str, topic_prefix: str) -> N
             pytest.fail("kcat is not installed (apt-get install -y kcat)")
         pytest.skip("kcat is not installed (apt-get install -y kcat)")
     topic = f"{topic_prefix}send-results-kcat"
-    asyncio.run(_create(kafka_bootstrap, topic, 4, {}))
+    asyncio.run(create_topic(kafka_bootstrap, topic, 4, {}))
     proc = subprocess.run(
         ["bash", str(EXAMPLES / "publish_send_results.sh")],
         env={**os.environ, "BOOTSTRAP": kafka_bootstrap, "TOPIC": topic},
@@ -103,7 +93,7 @@ def _decision(address: str, action: SuppressionAction) -> bytes:
 
 def test_follow_suppressions_builds_latest_per_key(kafka_bootstrap: str, topic_prefix: str, tmp_path: Path) -> None:
     topic = f"{topic_prefix}suppressions"
-    asyncio.run(_create(kafka_bootstrap, topic, 3, {"cleanup.policy": "compact"}))
+    asyncio.run(create_topic(kafka_bootstrap, topic, 3, {"cleanup.policy": "compact"}))
     s, u = SuppressionAction.SUPPRESS, SuppressionAction.UNSUPPRESS
     records: list[tuple[bytes | None, bytes]] = [
         (b"default/a@example.com", _decision("a@example.com", s)),

@@ -24,11 +24,11 @@ import orjson
 import pytest
 from aiohttp.test_utils import TestServer
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
-from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.x509.oid import NameOID
+from kafka_helpers import create_topic  # type: ignore[import-not-found]
 
 from bounceguard.core.models import WebhookEnvelope
 from bounceguard.core.providers import normalize_webhook
@@ -144,12 +144,7 @@ async def producer(kafka_bootstrap: str) -> AsyncIterator[AIOKafkaProducer]:
 @pytest.fixture
 async def topic(kafka_bootstrap: str, topic_prefix: str) -> str:
     name = f"{topic_prefix}webhooks"
-    admin = AIOKafkaAdminClient(bootstrap_servers=kafka_bootstrap)
-    await admin.start()
-    try:
-        await admin.create_topics([NewTopic(name, num_partitions=2, replication_factor=1)])
-    finally:
-        await admin.close()
+    await create_topic(kafka_bootstrap, name, 2)
     return name
 
 

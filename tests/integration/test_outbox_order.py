@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
-from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from kafka_helpers import create_topic  # type: ignore[import-not-found]
 
 from bounceguard.stream.outbox import Outbox, Producer
 
@@ -35,12 +35,7 @@ class _AppProducer:
 
 async def test_submits_keep_each_keys_records_in_order(kafka_bootstrap: str) -> None:
     topic = f"bgtest-outbox-{uuid.uuid4().hex[:8]}"
-    admin = AIOKafkaAdminClient(bootstrap_servers=kafka_bootstrap)
-    await admin.start()
-    try:
-        await admin.create_topics([NewTopic(topic, num_partitions=2, replication_factor=1)])
-    finally:
-        await admin.close()
+    await create_topic(kafka_bootstrap, topic, 2)
     raw = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap, acks="all")
     await raw.start()
     producer = Producer(_AppProducer(raw))
