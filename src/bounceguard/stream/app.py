@@ -78,6 +78,9 @@ def create_app(settings: Settings) -> Pipeline:
         broker_session_timeout=settings.broker_session_timeout,
         **extra,
     )
+    from bounceguard.stream import flow_control
+
+    flow_control.install(app)  # before the consumer and the queues take it
     if settings.fast_consumer:
         from bounceguard.stream import fast_consumer
 
