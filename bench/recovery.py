@@ -27,7 +27,7 @@ from pathlib import Path
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
-from bounceguard.core.address_step import step
+from bounceguard.core.address_step import record_to_json, step
 from bounceguard.core.categories import Category, Reason
 from bounceguard.core.models import BounceEvent, Outcome
 from bounceguard.core.suppression_policy import PolicyConfig
@@ -59,7 +59,7 @@ def template_record() -> str:
         )
         record = step(record, event, PolicyConfig()).record
     assert record is not None
-    return record.model_dump_json()
+    return record_to_json(record).decode()
 
 
 async def fill(bootstrap: str, topic: str, n: int) -> float:

@@ -180,7 +180,7 @@ def decide(
     address = normalize_address(event.recipient)
     h = _history_for(history, event.tenant, address)
     digest = event_digest(event.event_id)
-    if digest in h.seen or any(sb.event_id == event.event_id for sb in h.soft_bounces):
+    if digest in h.seen or (h.soft_bounces and any(sb.event_id == event.event_id for sb in h.soft_bounces)):
         return Decision(h, effect=Effect.DUPLICATE)
     if event.outcome is Outcome.SUPPRESSED:
         return Decision(h, effect=Effect.ECHO)
@@ -390,17 +390,13 @@ def _remembered(h: AddressHistory, digest: str, at: datetime, limit: int) -> dic
 
 def _record_delivery(h: AddressHistory, event: BounceEvent, remembered: dict[str, Any]) -> AddressHistory:
     last = event.occurred_at if h.last_delivery_at is None else max(h.last_delivery_at, event.occurred_at)
-    pending = h.pending
-    if event.message_id is not None:
-        pending = tuple(p for p in pending if p.message_id != event.message_id)
-    return h.model_copy(
-        update={
-            **remembered,
-            "last_delivery_at": last,
-            "soft_bounces": tuple(sb for sb in h.soft_bounces if sb.at > last),
-            "pending": pending,
-        }
-    )
+    update = {**remembered, "last_delivery_at": last}
+    # Most addresses have neither soft bounces nor pending retries: no tuples rebuilt for them.
+    if h.pending and event.message_id is not None:
+        update["pending"] = tuple(p for p in h.pending if p.message_id != event.message_id)
+    if h.soft_bounces:
+        update["soft_bounces"] = tuple(sb for sb in h.soft_bounces if sb.at > last)
+    return h.model_copy(update=update)
 
 
 def _add_soft(h: AddressHistory, bounce: SoftBounce, config: PolicyConfig) -> AddressHistory:

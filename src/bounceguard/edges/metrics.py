@@ -116,8 +116,9 @@ class EventTally:
         self.segments: dict[tuple[str, str, str, bool], int] = {}
 
     def add(self, event: BounceEvent, *, attempt: bool = False) -> None:
-        category = event.category.value
-        key = (event.source, event.outcome.value, category, event.reason.value)
+        # The enum members themselves: a StrEnum member is its value as a key and as a label.
+        category = event.category
+        key = (event.source, event.outcome, category, event.reason)
         self.events[key] = self.events.get(key, 0) + 1
         self.tenants[event.tenant] = self.tenants.get(event.tenant, 0) + 1
         if event.mailbox:

@@ -17,7 +17,14 @@ from typing import Any
 from faust.types import TP
 from pydantic import ValidationError
 
-from bounceguard.core.address_step import AddressRecord, StepResult, step, trend_scopes
+from bounceguard.core.address_step import (
+    AddressRecord,
+    StepResult,
+    record_from_json,
+    record_to_json,
+    step,
+    trend_scopes,
+)
 from bounceguard.core.addresses import domain_of
 from bounceguard.core.categories import Category
 from bounceguard.core.models import BounceEvent, Outcome, Scope, Suppression, utcnow
@@ -135,7 +142,7 @@ class AddressStage:
                         record: AddressRecord | None = states[key]
                     else:
                         raw = read_raw(addresses, key)
-                        record = AddressRecord.model_validate_json(raw) if raw else None
+                        record = record_from_json(raw) if raw else None
                     domain_key = f"{event.tenant}/{domain_of(event.recipient)}".encode()
                     domain_last = domain_updates.get(domain_key)
                     if domain_last is None:
@@ -179,7 +186,7 @@ class AddressStage:
             for n, (key, state) in enumerate(states.items(), 1):
                 if n % _YIELD_EVERY_WRITES == 0:
                     await asyncio.sleep(0)  # a state dump is ~5 us, and a batch may hold thousands
-                writes.put(outbox, addresses, key, state.model_dump_json().encode())
+                writes.put(outbox, addresses, key, record_to_json(state))
             for domain_key, delivered_at in domain_updates.items():
                 writes.put(outbox, domains, domain_key, delivered_at.isoformat().encode())
         # The store already holds the new state, so the lane may decide its next batch while the

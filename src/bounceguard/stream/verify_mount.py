@@ -12,7 +12,7 @@ from collections import OrderedDict
 from datetime import datetime
 from typing import Any
 
-from bounceguard.core.address_step import AddressRecord
+from bounceguard.core.address_step import record_from_json
 from bounceguard.core.addresses import address_key
 from bounceguard.core.categories import Reason
 from bounceguard.core.verify.models import DomainReputation, SuppressionInfo
@@ -34,7 +34,7 @@ class TableSuppressions:
         raw = self._table.get(address_key(tenant, address).encode())
         if not raw:
             return None
-        history = AddressRecord.model_validate_json(raw).history
+        history = record_from_json(raw).history
         if not history.suppressed:
             return None
         return SuppressionInfo(reason=history.reason, since=history.since)

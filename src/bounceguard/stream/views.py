@@ -18,7 +18,7 @@ from faust.web import View
 from prometheus_client import CONTENT_TYPE_LATEST
 
 from bounceguard.core.address_history import AddressHistory
-from bounceguard.core.address_step import AddressRecord
+from bounceguard.core.address_step import record_from_json
 from bounceguard.core.addresses import InvalidAddress, address_key, normalize_address
 from bounceguard.core.manual import ManualChangeRequest, manual_event
 from bounceguard.edges import metrics
@@ -81,7 +81,7 @@ def install(pipeline: Pipeline) -> None:
                 return self.json(
                     {"tenant": tenant, "address": key.split("/", 1)[1], "status": "active", "known": False}
                 )
-            history = AddressRecord.model_validate_json(raw).history
+            history = record_from_json(raw).history
             return self.json(history_view(tenant, key, history))
 
         async def post(self, request: Any, tenant: str, address: str) -> Any:
@@ -115,7 +115,7 @@ def install(pipeline: Pipeline) -> None:
             items: list[dict[str, Any]] = []
             next_cursor = None
             for k in keys:
-                history = AddressRecord.model_validate_json(addresses[k]).history
+                history = record_from_json(addresses[k]).history
                 if not history.suppressed:
                     continue
                 items.append(history_view(tenant, k.decode(), history))
