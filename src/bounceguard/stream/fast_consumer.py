@@ -23,7 +23,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import types
-from collections.abc import Coroutine, Generator
+from collections.abc import Coroutine, Generator, Mapping, Set
 from typing import Any, cast
 
 from faust.transport.consumer import CONSUMER_FETCHING
@@ -81,6 +81,31 @@ class FastConsumerThread(faust_aiokafka.AIOKafkaConsumerThread):  # type: ignore
         consumer._fetch_max_wait_ms = FETCH_MAX_WAIT_MS  # read by the Fetcher created at start()
         return consumer
 
+    async def refetch(self, offsets: dict[Any, int]) -> None:
+        """Seek each still-assigned partition back to `offsets[tp]`, in the consumer's own thread."""
+        await self.call_thread(_seek_assigned, self._ensure_consumer(), offsets)
+
+
+async def _seek_assigned(consumer: Any, offsets: dict[Any, int]) -> None:
+    assigned = consumer.assignment()
+    for tp, offset in offsets.items():
+        if tp in assigned:  # a partition moved away is read again by its new owner
+            consumer.seek(tp, offset)
+
+
+def inactive_records(records: Mapping[Any, list[Any]], active: Set[Any] | None, buffered: Set[Any]) -> dict[Any, int]:
+    """First offset of each fetched partition that is not to be delivered now (paused or not active).
+
+    Faust passes its live set of active partitions to the fetch, and aiokafka reads an empty
+    set as "every partition": when recovery has paused all partitions for a moment, the
+    fetch drains partitions that are paused, such as standby changelogs fetched since their
+    seek. Upstream drops those records without a word, and the consumer's position is past
+    them: a standby then misses a stretch of its changelog for good.
+    """
+    if active is None:
+        return {}
+    return {tp: rs[0].offset for tp, rs in records.items() if rs and tp not in active and tp not in buffered}
+
 
 class FastConsumer(faust_aiokafka.Consumer):  # type: ignore[misc]  # faust is untyped
     """The aiokafka consumer with batch delivery and an inline delivery fast path (module docstring)."""
@@ -122,8 +147,11 @@ class FastConsumer(faust_aiokafka.Consumer):  # type: ignore[misc]  # faust is u
                 generation_id = self.app.consumer_generation_id
                 per_message: dict[Any, list[Any]] = {}
                 batches: list[tuple[Any, list[Any], tuple[BatchHandler, str]]] = []
+                refetch = inactive_records(records, active_partitions, self._buffered_partitions)
+                if refetch:  # read again once the partition is resumed: nothing fetched is dropped
+                    await cast(FastConsumerThread, self._thread).refetch(refetch)
                 for tp, tp_records in records.items():
-                    if not (active_partitions is None or tp in active_partitions or tp in self._buffered_partitions):
+                    if tp in refetch:
                         continue
                     handler = handlers.get(tp.topic)
                     if handler is None:

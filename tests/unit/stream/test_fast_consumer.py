@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from bounceguard.stream.fast_consumer import _finish
+from bounceguard.stream.fast_consumer import _finish, _seek_assigned, inactive_records
 
 
 async def _no_wait(log: list[str]) -> str:
@@ -91,3 +91,42 @@ async def test_cancelling_the_task_cancels_the_suspended_delivery() -> None:
     with pytest.raises(asyncio.CancelledError):
         await task
     assert cleaned == ["finally"]
+
+
+class _Record:
+    def __init__(self, offset: int) -> None:
+        self.offset = offset
+
+
+def _fetched(**partitions: range) -> dict[str, list[_Record]]:
+    return {tp: [_Record(o) for o in offsets] for tp, offsets in partitions.items()}
+
+
+def test_records_of_partitions_not_active_are_marked_for_a_refetch_from_their_first_offset() -> None:
+    records = _fetched(standby=range(0, 424), stream=range(10, 20), full=range(5, 7))
+    assert inactive_records(records, {"stream"}, {"full"}) == {"standby": 0}
+
+
+def test_nothing_is_refetched_when_every_partition_is_active_or_the_client_takes_all() -> None:
+    records = _fetched(a=range(3), b=range(2))
+    assert inactive_records(records, {"a", "b"}, set()) == {}
+    assert inactive_records(records, None, set()) == {}
+    assert inactive_records({"a": []}, set(), set()) == {}
+
+
+class _Consumer:
+    def __init__(self, assigned: set[str]) -> None:
+        self._assigned = assigned
+        self.seeks: list[tuple[str, int]] = []
+
+    def assignment(self) -> set[str]:
+        return self._assigned
+
+    def seek(self, tp: str, offset: int) -> None:
+        self.seeks.append((tp, offset))
+
+
+async def test_refetch_seeks_only_partitions_still_assigned() -> None:
+    consumer = _Consumer({"standby", "stream"})
+    await _seek_assigned(consumer, {"standby": 0, "moved": 40})
+    assert consumer.seeks == [("standby", 0)]
