@@ -4,14 +4,12 @@ Faust clears its stream and changelog queues when a rebalance starts (after susp
 flow), and mode's `FlowControlEvent.resume()` clears them again on every call. faust-streaming
 calls `resume()` several times per rebalance: when active recovery starts (after seeking the
 changelog partitions: the queues may still hold records of the old assignment), when standby
-partitions start, and when the streams resume. The last two find the flow already running. By
-then the consumer is fetching standby changelog records past the offsets it was sought to;
-the records waiting in the queue are dropped, and nothing fetches them again. The standby
-skips them for good, its persisted offset moves past them with the records after them, and
-when the partition later becomes active (the owner leaves), recovery starts after the hole:
-the new owner decides on the state an address had before those records. Seen in the
-rebalance fault test with RocksDB: the states the first worker wrote in the ~1 s before the
-standby started were missing on the second worker, 20 keys regressed, one decided wrongly.
+partitions start, and when the streams resume. The last two find the flow already running,
+and the consumer already fetching standby changelog records past the offsets it was sought
+to: a record waiting in the queue then would be dropped, and nothing would fetch it again
+(the standby would skip it for good, as in `fast_consumer.inactive_records`). In fourteen
+rebalance fault runs the queues were empty at those calls, so this has not been seen to
+lose a record; it closes the window rather than fixing an observed loss.
 
 Here `resume()` while the flow is running does nothing. A resume that ends a suspension
 still clears, as before.
