@@ -76,3 +76,25 @@ async def test_submits_keep_each_keys_records_in_order(kafka_bootstrap: str) -> 
     for (partition, key), values in seen.items():
         assert values == sorted(values), f"{key!r} in partition {partition} out of order"
     assert sum(len(v) for v in seen.values()) == BATCHES * len(KEYS) * 2
+
+
+async def test_early_submits_keep_order_and_flush_waits_for_them(kafka_bootstrap: str) -> None:
+    topic = f"bgtest-outbox-early-{uuid.uuid4().hex[:8]}"
+    await create_topic(kafka_bootstrap, topic, 1)
+    raw = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap, acks="all")
+    await raw.start()
+    producer = Producer(_AppProducer(raw))
+    handles = []
+    try:
+        for n in range(50):
+            outbox = Outbox(producer)
+            for part in range(3):  # a suppression decided early, more decisions, another early one
+                handles.append(outbox.send(topic, KEYS[0], f"{n * 3 + part}".encode(), 0))
+                if part < 2:
+                    await outbox.submit_early()
+            await outbox.submit_early()  # nothing queued: nothing happens
+            await outbox.flush()
+            assert all(h.offset >= 0 for h in handles[-3:])  # flushed means every part acknowledged
+    finally:
+        await raw.stop()
+    assert [h.offset for h in handles] == list(range(150))

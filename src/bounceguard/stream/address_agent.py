@@ -132,9 +132,13 @@ class AddressStage:
         suppressed: list[Suppression] = []
         tally = metrics.EventTally()
         counted: list[tuple[BounceEvent, bool, list[tuple[Scope, str]]]] = []  # (event, attempt?, trend scopes)
+        early = False  # a suppression is queued that has not been handed to the producer yet
         with as_partition(TP(self.events_topic, partition)):  # tables are co-partitioned with events
             for n, (message, key, given) in enumerate(inputs, 1):
                 if n % _YIELD_EVERY == 0:
+                    if early:  # it leaves now, not after the rest of a batch of thousands
+                        await outbox.submit_early()
+                        early = False
                     await asyncio.sleep(0)  # other partitions' lanes (and their hard bounces) share this loop
                 try:
                     event = given if given is not None else BounceEvent.model_validate_json(message.value)
@@ -159,6 +163,7 @@ class AddressStage:
                 if result.suppression is not None:
                     outbox.send(self._suppressions_topic, key, result.suppression.model_dump_json().encode())
                     suppressed.append(result.suppression)
+                    early = True
                 if result.retry is not None:
                     retry_key = (result.retry.message_id or result.retry.event_id).encode()
                     outbox.send(self._retries_topic, retry_key, result.retry.model_dump_json().encode())

@@ -65,6 +65,7 @@ class Outbox:
         # (topic, partition or None) -> [(key, value, handle)], in the order queued
         self._pending: dict[tuple[str, int | None], list[tuple[bytes | None, bytes, Sent]]] = {}
         self._count = 0
+        self._early: list[asyncio.Future[Any]] = []  # acknowledgements of `submit_early` calls
 
     def send(self, topic: str, key: bytes | None, value: bytes, partition: int | None = None) -> Sent:
         """Queue a record (partition None: Kafka's default for its key); sent by `flush`."""
@@ -78,6 +79,16 @@ class Outbox:
 
     def __len__(self) -> int:
         return self._count
+
+    async def submit_early(self) -> None:
+        """Hand what is queued to the producer now, without waiting for its acknowledgement.
+
+        For a record that should not wait for the rest of its batch (a suppression decided early
+        in a long one). The next `submit` or `flush` covers its acknowledgement.
+        """
+        if self._count:
+            acknowledged = await self.submit()  # takes the earlier ones in, and resets the list
+            self._early.append(acknowledged)
 
     async def flush(self) -> None:
         """Send everything queued and wait until Kafka acknowledged it; a refused record raises."""
@@ -117,6 +128,8 @@ class Outbox:
                             raise ValueError(f"a record of {len(value)} bytes does not fit a batch for {topic}")
                     handles.append(handle)
                 futures.append(await _submit(producer, batch, topic, partition, handles))
+        futures.extend(self._early)
+        self._early = []
         return asyncio.gather(*futures)
 
 
