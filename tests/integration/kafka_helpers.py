@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import os
 import signal
 import socket
@@ -90,6 +91,22 @@ def json_values(records: Sequence[ConsumerRecord]) -> list[dict[str, Any]]:
     return [orjson.loads(r.value) for r in records if r.value is not None]
 
 
+_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+def _die_with_parent() -> None:
+    """In the forked child: ask Linux for SIGTERM when the parent goes.
+
+    A test run killed from outside (Ctrl-C twice, a timeout) skips its `finally` blocks; the
+    worker processes it started then ran on, and their CPU use skewed whatever ran next on the
+    machine. The signal is tied to the thread that forked, so start workers from the main thread
+    (all tests do), not from `asyncio.to_thread`.
+    """
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
 @dataclass
 class WorkerProcess:
     """`bounceguard worker` as a real child process with its own topic prefix and data dir."""
@@ -144,6 +161,7 @@ class WorkerProcess:
             stdout=log,
             stderr=subprocess.STDOUT,
             cwd=self.data_dir,
+            preexec_fn=_die_with_parent,
         )
         log.close()
         self.wait_ready(wait)
