@@ -8,7 +8,9 @@ newer state landing before an older one would bring the older state back after a
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import uuid
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -33,15 +35,23 @@ class _AppProducer:
         return self._producer
 
 
-async def test_submits_keep_each_keys_records_in_order(kafka_bootstrap: str) -> None:
-    topic = f"bgtest-outbox-{uuid.uuid4().hex[:8]}"
-    await create_topic(kafka_bootstrap, topic, 2)
-    raw = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap, acks="all")
+@contextlib.asynccontextmanager
+async def _topic_and_producer(bootstrap: str, name: str, partitions: int) -> AsyncIterator[tuple[str, Producer]]:
+    """A fresh topic and the outbox's `Producer` over a started aiokafka producer (acks=all)."""
+    topic = f"bgtest-{name}-{uuid.uuid4().hex[:8]}"
+    await create_topic(bootstrap, topic, partitions)
+    raw = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
     await raw.start()
-    producer = Producer(_AppProducer(raw))
+    try:
+        yield topic, Producer(_AppProducer(raw))
+    finally:
+        await raw.stop()
+
+
+async def test_submits_keep_each_keys_records_in_order(kafka_bootstrap: str) -> None:
     tails: list[asyncio.Future[Any]] = []
     handles = []
-    try:
+    async with _topic_and_producer(kafka_bootstrap, "outbox", 2) as (topic, producer):
         for n in range(BATCHES):
             outbox = Outbox(producer)
             for key in KEYS:
@@ -51,8 +61,6 @@ async def test_submits_keep_each_keys_records_in_order(kafka_bootstrap: str) -> 
             if n % 7 == 0:
                 await asyncio.sleep(0)
         await asyncio.gather(*tails)
-    finally:
-        await raw.stop()
     offsets = [h.offset for h in handles]
     assert offsets == sorted(offsets) and len(set(offsets)) == len(offsets)
 
@@ -79,13 +87,8 @@ async def test_submits_keep_each_keys_records_in_order(kafka_bootstrap: str) -> 
 
 
 async def test_early_submits_keep_order_and_flush_waits_for_them(kafka_bootstrap: str) -> None:
-    topic = f"bgtest-outbox-early-{uuid.uuid4().hex[:8]}"
-    await create_topic(kafka_bootstrap, topic, 1)
-    raw = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap, acks="all")
-    await raw.start()
-    producer = Producer(_AppProducer(raw))
     handles = []
-    try:
+    async with _topic_and_producer(kafka_bootstrap, "outbox-early", 1) as (topic, producer):
         for n in range(50):
             outbox = Outbox(producer)
             for part in range(3):  # a suppression decided early, more decisions, another early one
@@ -95,6 +98,4 @@ async def test_early_submits_keep_order_and_flush_waits_for_them(kafka_bootstrap
             await outbox.submit_early()  # nothing queued: nothing happens
             await outbox.flush()
             assert all(h.offset >= 0 for h in handles[-3:])  # flushed means every part acknowledged
-    finally:
-        await raw.stop()
     assert [h.offset for h in handles] == list(range(150))
