@@ -66,6 +66,10 @@ class Settings(BaseSettings):
         default=True,
         description="Hand fetched messages to the agents inline (docs/performance.md); false: stock Faust.",
     )
+    consumer_in_loop: bool = Field(
+        default=True,
+        description="Run the Kafka consumer on the worker's own event loop, not in Faust's thread (fast consumer).",
+    )
     policy: PolicyConfig = Field(default_factory=PolicyConfig, description="Suppression and retry policy.")
     trends: TrendConfig = Field(default_factory=TrendConfig, description="Windows, thresholds, significance.")
     metrics: MetricsConfig = Field(default_factory=MetricsConfig, description="Label cardinality limits.")

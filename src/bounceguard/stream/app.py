@@ -84,7 +84,7 @@ def create_app(settings: Settings) -> Pipeline:
     if settings.fast_consumer:
         from bounceguard.stream import fast_consumer
 
-        fast_consumer.install(app)
+        fast_consumer.install(app, in_loop=settings.consumer_in_loop)
     from bounceguard.stream import fast_recovery
 
     fast_recovery.install(app)  # table recovery without a task per changelog record

@@ -32,6 +32,7 @@ from faust.types.tuples import ack_lock
 from mode.utils.futures import notify
 
 from bounceguard.stream.batch_delivery import BatchHandler, BatchLanes, plan_batch
+from bounceguard.stream.in_loop_consumer import in_loop
 
 # Messages between forced yields to the event loop, as upstream: a long fetched batch that
 # never suspends must not starve the agents and timers.
@@ -86,6 +87,9 @@ class FastConsumerThread(faust_aiokafka.AIOKafkaConsumerThread):  # type: ignore
         await self.call_thread(_seek_assigned, self._ensure_consumer(), offsets)
 
 
+InLoopFastConsumerThread = in_loop(FastConsumerThread)
+
+
 async def _seek_assigned(consumer: Any, offsets: dict[Any, int]) -> None:
     assigned = consumer.assignment()
     for tp, offset in offsets.items():
@@ -111,7 +115,9 @@ class FastConsumer(faust_aiokafka.Consumer):  # type: ignore[misc]  # faust is u
     """The aiokafka consumer with batch delivery and an inline delivery fast path (module docstring)."""
 
     def _new_consumer_thread(self) -> Any:
-        return FastConsumerThread(self, loop=self.loop, beacon=self.beacon)
+        in_loop_ = cast(FastTransport, self.transport).consumer_in_loop
+        thread_class = InLoopFastConsumerThread if in_loop_ else FastConsumerThread
+        return thread_class(self, loop=self.loop, beacon=self.beacon)
 
     async def _deliver(self, message: Any) -> None:
         if self.suspend_flow.is_set():
@@ -289,11 +295,18 @@ class FastTransport(faust_aiokafka.Transport):  # type: ignore[misc]  # faust is
         super().__init__(*args, **kwargs)
         self.batch_handlers: dict[str, tuple[BatchHandler, str]] = {}  # topic -> (handler, lane)
         self.batch_lanes = BatchLanes()
+        self.consumer_in_loop = True
 
 
-def install(app: Any) -> None:
-    """Make `app` consume through `FastTransport` (call before the worker starts)."""
-    app.transport = FastTransport(app.conf.broker_consumer, app)
+def install(app: Any, *, in_loop: bool = True) -> None:
+    """Make `app` consume through `FastTransport` (call before the worker starts).
+
+    `in_loop`: run the aiokafka consumer on the app's event loop (stream.in_loop_consumer)
+    instead of Faust's consumer thread.
+    """
+    transport = FastTransport(app.conf.broker_consumer, app)
+    transport.consumer_in_loop = in_loop
+    app.transport = transport
 
 
 def register_batch_topic(app: Any, topic: Any, handler: BatchHandler, *, lane: str) -> None:
