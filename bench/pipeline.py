@@ -444,6 +444,10 @@ async def follow_worker(worker: Worker, n: int, broker_pid: int | None, timeout:
             await asyncio.sleep(0.25)
     out = steady_rate(samples, n)
     out["wall_s"] = samples[-1].t - t0
+    # Where the whole job's time goes: first committed progress, every input decided, then the
+    # tail until the trend stage has committed its inputs too.
+    out["first_progress_s"] = next(s.t for s in samples if s.done > 0) - t0
+    out["decided_s"] = next(s.t for s in samples if s.done >= n) - t0
     # Whole job, from the first sample to the last commit: includes the agents' start and tail.
     out["events_per_s_total"] = n / max(samples[-1].t - samples[0].t, 1e-9)
     out["cpu_s_per_event_total"] = (samples[-1].cpu - samples[0].cpu) / n
@@ -471,7 +475,9 @@ async def latency_probe(
     rng = random.Random(7)
     sent: dict[str, float] = {}
     latencies: list[float] = []
+    timeline: list[tuple[float, float]] = []  # (seconds into probing when sent, latency)
     stop = asyncio.Event()
+    t_start = time.perf_counter()
     run_tag = uuid.uuid4().hex[:6]
 
     async def background() -> None:
@@ -509,7 +515,9 @@ async def latency_probe(
                 for rec in records:
                     address_ = orjson.loads(rec.value or b"{}").get("address", "")
                     if address_ in sent:
-                        latencies.append(now - sent.pop(address_))
+                        at = sent.pop(address_)
+                        latencies.append(now - at)
+                        timeline.append((at - t_start, now - at))
 
     try:
         await asyncio.gather(background(), probes(), collect())
@@ -525,7 +533,11 @@ async def latency_probe(
         return latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000
 
     return {"probes": len(latencies), "missing": len(sent), "p50_ms": pct(0.5), "p90_ms": pct(0.9), "p99_ms": pct(0.99),
-            "max_ms": latencies[-1] * 1000, "load_per_s": rate}  # fmt: skip
+            "max_ms": latencies[-1] * 1000, "load_per_s": rate,
+            # the slowest probes and when they were sent: a tail that recurs at a timer's period
+            # (trend snapshots, commits) shows here
+            "slowest": [(round(t, 2), round(lat * 1000, 1)) for t, lat in sorted(timeline, key=lambda x: -x[1])[:6]],
+            }  # fmt: skip
 
 
 def measure_worker(bootstrap: str, store: str, records: list[tuple[bytes, bytes]], broker_pid: int | None,
