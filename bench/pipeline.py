@@ -35,6 +35,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import json
 import os
 import random
@@ -519,9 +520,20 @@ async def latency_probe(
                         latencies.append(now - at)
                         timeline.append((at - t_start, now - at))
 
+    pauses: list[float] = []  # this process's own garbage collections while probing (ms)
+    gc_started = [0.0]
+
+    def gc_timer(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            gc_started[0] = time.perf_counter()
+        else:
+            pauses.append((time.perf_counter() - gc_started[0]) * 1000)
+
+    gc.callbacks.append(gc_timer)
     try:
         await asyncio.gather(background(), probes(), collect())
     finally:
+        gc.callbacks.remove(gc_timer)
         await load.stop()
         await probe.stop()
         await supp.stop()
@@ -537,6 +549,7 @@ async def latency_probe(
             # the slowest probes and when they were sent: a tail that recurs at a timer's period
             # (trend snapshots, commits) shows here
             "slowest": [(round(t, 2), round(lat * 1000, 1)) for t, lat in sorted(timeline, key=lambda x: -x[1])[:6]],
+            "probe_process_gc": {"collections": len(pauses), "max_ms": round(max(pauses, default=0.0), 1)},
             }  # fmt: skip
 
 
