@@ -13,7 +13,8 @@ and whose calls into "the thread" are plain awaits. Everything else is Faust's: 
 aiokafka consumer, rebalance listener, commits and seeks. aiokafka keeps its heartbeat in its
 own task, so a stage step that held the loop for longer than the heartbeat interval would
 delay it; the stages yield every few dozen events (stream/intake_agents.py,
-stream/address_agent.py) and the session timeout is 30 s.
+stream/address_agent.py), table recovery every few hundred records (stream/fast_recovery.py),
+and the session timeout is 30 s.
 """
 
 from __future__ import annotations
@@ -45,6 +46,8 @@ class InLoopServiceThread:
         this._thread_running = this.parent_loop.create_future()
         try:
             self._serve_task = this.parent_loop.create_task(this._serve())
+            # a crash is reported through `crash` (and start's error); the task's copy is read here
+            self._serve_task.add_done_callback(_retrieve)
             if not this.should_stop:
                 await this._thread_running  # set once started, or to the start-up error
         finally:
@@ -59,6 +62,11 @@ class InLoopServiceThread:
 
         The aiokafka consumer's own tasks end with `consumer.stop()` in `on_thread_stop`.
         """
+
+
+def _retrieve(task: asyncio.Task[None]) -> None:
+    if not task.cancelled():
+        task.exception()
 
 
 def in_loop(thread_class: type[Any]) -> type[Any]:
