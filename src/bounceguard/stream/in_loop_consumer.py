@@ -13,7 +13,7 @@ and whose calls into "the thread" are plain awaits. Everything else is Faust's: 
 aiokafka consumer, rebalance listener, commits and seeks. aiokafka keeps its heartbeat in its
 own task, so a stage step that held the loop for longer than the heartbeat interval would
 delay it; the stages yield every few dozen events (stream/intake_agents.py,
-stream/address_agent.py), table recovery every few hundred records (stream/fast_recovery.py),
+stream/address_agent.py), table recovery every 100 records (stream/fast_recovery.py),
 and the session timeout is 30 s.
 """
 
