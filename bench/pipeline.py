@@ -21,8 +21,8 @@ One run, one real broker (KAFKA_BOOTSTRAP_SERVERS / --bootstrap, else a local on
    `window_s`), but one stage of a three-stage pipeline can run in bursts, so it is not the
    headline;
 5. latency: with background deliveries at 50 % of the worker's measured rate, one hard bounce
-   every --probe-interval seconds for a fresh address; the time from publishing it to its
-   suppression appearing on the suppressions topic gives p50/p99.
+   every --probe-interval seconds for a fresh address, from 1 s after the load started; the
+   time from publishing it to its suppression appearing on the suppressions topic gives p50/p99.
 
 Everything shares this machine's cores (broker, worker, load generator): compare the ratio
 b/a, not absolute figures.
@@ -457,6 +457,10 @@ async def follow_worker(worker: Worker, n: int, broker_pid: int | None, timeout:
     return out
 
 
+# Seconds of background load before the first latency probe.
+PROBE_WARMUP_S = 1.0
+
+
 async def latency_probe(
     worker: Worker, rate: float, seconds: float, interval: float, keys: str = "address"
 ) -> dict[str, Any]:
@@ -478,7 +482,7 @@ async def latency_probe(
     latencies: list[float] = []
     timeline: list[tuple[float, float]] = []  # (seconds into probing when sent, latency)
     stop = asyncio.Event()
-    t_start = time.perf_counter()
+    t_start = time.perf_counter() + PROBE_WARMUP_S
     run_tag = uuid.uuid4().hex[:6]
 
     async def background() -> None:
@@ -497,6 +501,11 @@ async def latency_probe(
             await asyncio.sleep(0.01)
 
     async def probes() -> None:
+        # Probing starts once the background load runs (a load just started from idle is a
+        # ramp, not "half load") and the probe producer knows the topic's partitions (its
+        # first send would otherwise wait for that metadata inside the measured time).
+        await probe.partitions_for(topic)
+        await asyncio.sleep(PROBE_WARMUP_S)
         j, end = 0, time.monotonic() + seconds
         while time.monotonic() < end:
             rcpt = f"probe{run_tag}.{j}@gmail.com"
