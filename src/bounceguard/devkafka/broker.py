@@ -221,10 +221,17 @@ def _format_storage(cfg: BrokerConfig) -> None:
 
 
 def _kafka_uuid() -> str:
-    """A Kafka cluster id: 16 random bytes, URL-safe base64 without padding."""
+    """A Kafka cluster id: 16 random bytes, URL-safe base64 without padding.
+
+    Never one that starts with '-' (one in 64 would): the storage tool's argument parser reads
+    it as an option and the format fails, as Kafka's own `Uuid.randomUuid` avoids too.
+    """
     import base64
 
-    return base64.urlsafe_b64encode(uuid.uuid4().bytes).rstrip(b"=").decode()
+    while True:
+        text = base64.urlsafe_b64encode(uuid.uuid4().bytes).rstrip(b"=").decode()
+        if not text.startswith("-"):
+            return text
 
 
 async def probe(bootstrap: str, timeout: float = 5.0) -> bool:
