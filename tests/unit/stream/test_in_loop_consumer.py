@@ -6,7 +6,7 @@ import asyncio
 import threading
 from typing import Any
 
-from mode.threads import QueueServiceThread
+from mode.threads import QueueServiceThread, WorkerThread
 
 from bounceguard.stream.in_loop_consumer import in_loop
 
@@ -45,7 +45,8 @@ def test_runs_on_the_callers_thread_and_loop() -> None:
         bystander = asyncio.ensure_future(asyncio.sleep(30))  # another task on the same loop
         await service.start()
         assert service.started_in == (threading.get_ident(), loop)
-        assert threading.active_count() == 1  # no consumer thread was started
+        assert service._thread is None  # no worker thread was made for it...
+        assert not any(isinstance(t, WorkerThread) for t in threading.enumerate())  # ...nor started
         assert await service.call_thread(_sync_add, 2, 3) == 5
         assert await service.call_thread(_async_where) == (threading.get_ident(), loop)
         await service.stop()
