@@ -22,7 +22,8 @@ One run, one real broker (KAFKA_BOOTSTRAP_SERVERS / --bootstrap, else a local on
    headline;
 5. latency: with background deliveries at 50 % of the worker's measured rate, one hard bounce
    every --probe-interval seconds for a fresh address, from 1 s after the load started; the
-   time from publishing it to its suppression appearing on the suppressions topic gives p50/p99.
+   time from publishing it to its suppression appearing on the suppressions topic gives p50/p99;
+   the same probes against the baseline loop (left running) at the same loads give the floor.
 
 Everything shares this machine's cores (broker, worker, load generator): compare the ratio
 b/a, not absolute figures.
@@ -462,10 +463,13 @@ PROBE_WARMUP_S = 1.0
 
 
 async def latency_probe(
-    worker: Worker, rate: float, seconds: float, interval: float, keys: str = "address"
+    bootstrap: str, prefix: str, rate: float, seconds: float, interval: float, keys: str = "address"
 ) -> dict[str, Any]:
-    """Hard bounces for fresh addresses under background deliveries at `rate`/s: publish -> suppression."""
-    bootstrap, prefix = worker.bootstrap, worker.prefix
+    """Hard bounces for fresh addresses under background deliveries at `rate`/s: publish -> suppression.
+
+    Against whatever reads `<prefix>send-results` and writes `<prefix>suppressions`: a worker,
+    or the baseline loop (`measure_baseline_latency`).
+    """
     # A short fetch wait: with aiokafka's default (500 ms) the reader itself added up to half a
     # second whenever a suppression landed on a partition it had just drained.
     supp = AIOKafkaConsumer(f"{prefix}suppressions", bootstrap_servers=bootstrap, group_id=None,
@@ -573,9 +577,11 @@ def measure_worker(bootstrap: str, store: str, records: list[tuple[bytes, bytes]
         out = asyncio.run(follow_worker(worker, len(records), broker_pid, timeout=args.timeout))
         if args.probe_seconds > 0:
             load = max(out["events_per_s_total"] * 0.5, 1.0)
-            out["latency"] = asyncio.run(latency_probe(worker, load, args.probe_seconds, args.probe_interval, keys))
+            out["latency"] = asyncio.run(
+                latency_probe(bootstrap, prefix, load, args.probe_seconds, args.probe_interval, keys)
+            )
         for rate in [float(r) for r in args.probe_rates.split(",") if r.strip()]:
-            lat = asyncio.run(latency_probe(worker, rate, args.probe_seconds, args.probe_interval, keys))
+            lat = asyncio.run(latency_probe(bootstrap, prefix, rate, args.probe_seconds, args.probe_interval, keys))
             out.setdefault("latency_at", {})[str(rate)] = lat
             p50, p90, p99 = (lat.get(f"p{q}_ms", float("nan")) for q in (50, 90, 99))
             print(f"    latency at {rate:.0f} events/s: p50 {p50:.1f} / p90 {p90:.1f} / p99 {p99:.1f} ms", flush=True)
@@ -583,6 +589,54 @@ def measure_worker(bootstrap: str, store: str, records: list[tuple[bytes, bytes]
     finally:
         worker.stop()
         shutil.rmtree(worker.data_dir, ignore_errors=True)
+
+
+async def wait_echo(bootstrap: str, prefix: str, timeout: float = 60.0) -> None:
+    """Until a hard bounce sent to `<prefix>send-results` comes back as a suppression."""
+    supp = AIOKafkaConsumer(f"{prefix}suppressions", bootstrap_servers=bootstrap, group_id=None,
+                            auto_offset_reset="earliest", fetch_max_wait_ms=50)  # fmt: skip
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap)
+    await supp.start()
+    await producer.start()
+    rng = random.Random(3)
+    try:
+        deadline = time.monotonic() + timeout
+        j = 0
+        while time.monotonic() < deadline:
+            rcpt = f"ready{j}@gmail.com"
+            value = send_result(j, rcpt, "hard", datetime.now(UTC), rng, tag="ready", failure=HARD[0])
+            await producer.send_and_wait(f"{prefix}send-results", key=record_key(rcpt, "address"), value=value)
+            j += 1
+            batch = await supp.getmany(timeout_ms=2000)
+            if any(rec for records in batch.values() for rec in records):
+                return
+        raise RuntimeError(f"no suppression from the baseline loop within {timeout:.0f}s")
+    finally:
+        await producer.stop()
+        await supp.stop()
+
+
+def measure_baseline_latency(bootstrap: str, rates: list[float], args: argparse.Namespace) -> dict[str, Any]:
+    """The same latency probes against the baseline loop, left running: the floor of this broker,
+    this machine and this harness at each load (a pass-through with no table, trends or changelog)."""
+    prefix = f"bench-{uuid.uuid4().hex[:8]}."
+    asyncio.run(
+        create_topics(bootstrap, [f"{prefix}{t}" for t in ("send-results", "events", "suppressions", "deadletter")])
+    )
+    cmd = [sys.executable, __file__, "--baseline-child", "--bootstrap", bootstrap, "--topic", f"{prefix}send-results",
+           "--out-prefix", prefix, "--events", str(10**12)]  # fmt: skip
+    child = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    out: dict[str, Any] = {}
+    try:
+        asyncio.run(wait_echo(bootstrap, prefix))
+        for rate in rates:
+            out[str(rate)] = asyncio.run(
+                latency_probe(bootstrap, prefix, rate, args.probe_seconds, args.probe_interval, "address")
+            )
+    finally:
+        child.terminate()
+        child.wait(timeout=30)
+    return out
 
 
 def table(results: dict[str, Any]) -> str:
@@ -673,6 +727,16 @@ def main() -> int:
                 print(
                     f"(b) worker {name}: {r['events_per_s_total']:.0f} events/s, latency {r.get('latency')}", flush=True
                 )
+        if args.probe_seconds > 0 and results["worker"]:
+            # the same loads as the workers' probes: the fixed rates and each worker's half load
+            rates = [float(r) for r in args.probe_rates.split(",") if r.strip()]
+            rates += [round(r["latency"]["load_per_s"]) for r in results["worker"].values() if "latency" in r]
+            rates = sorted(set(rates))
+            results["baseline"]["latency_at"] = measure_baseline_latency(bootstrap, rates, args)
+            for rate_name, lat in results["baseline"]["latency_at"].items():
+                p50, p90, p99 = (lat.get(f"p{q}_ms", float("nan")) for q in (50, 90, 99))
+                print(f"(a) baseline latency at {float(rate_name):.0f} events/s: p50 {p50:.1f} / p90 {p90:.1f} / "
+                      f"p99 {p99:.1f} ms", flush=True)  # fmt: skip
         print()
         print(table(results))
         if args.json:
