@@ -224,6 +224,19 @@ def steady_rate(samples: list[Sample], n: int) -> dict[str, float]:
     }
 
 
+# The topics the baseline loop reads and writes, under its prefix.
+BASELINE_TOPICS = ("send-results", "events", "suppressions", "deadletter")
+
+
+def fixed_probe_rates(args: argparse.Namespace) -> list[float]:
+    return [float(r) for r in args.probe_rates.split(",") if r.strip()]
+
+
+def print_latency(label: str, rate: float, lat: dict[str, Any]) -> None:
+    p50, p90, p99 = (lat.get(f"p{q}_ms", float("nan")) for q in (50, 90, 99))
+    print(f"{label} at {rate:.0f} events/s: p50 {p50:.1f} / p90 {p90:.1f} / p99 {p99:.1f} ms", flush=True)
+
+
 async def create_topics(bootstrap: str, names: list[str]) -> None:
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
     await admin.start()
@@ -580,11 +593,10 @@ def measure_worker(bootstrap: str, store: str, records: list[tuple[bytes, bytes]
             out["latency"] = asyncio.run(
                 latency_probe(bootstrap, prefix, load, args.probe_seconds, args.probe_interval, keys)
             )
-        for rate in [float(r) for r in args.probe_rates.split(",") if r.strip()]:
+        for rate in fixed_probe_rates(args):
             lat = asyncio.run(latency_probe(bootstrap, prefix, rate, args.probe_seconds, args.probe_interval, keys))
             out.setdefault("latency_at", {})[str(rate)] = lat
-            p50, p90, p99 = (lat.get(f"p{q}_ms", float("nan")) for q in (50, 90, 99))
-            print(f"    latency at {rate:.0f} events/s: p50 {p50:.1f} / p90 {p90:.1f} / p99 {p99:.1f} ms", flush=True)
+            print_latency("    latency", rate, lat)
         return out
     finally:
         worker.stop()
@@ -620,15 +632,20 @@ def measure_baseline_latency(bootstrap: str, rates: list[float], args: argparse.
     """The same latency probes against the baseline loop, left running: the floor of this broker,
     this machine and this harness at each load (a pass-through with no table, trends or changelog)."""
     prefix = f"bench-{uuid.uuid4().hex[:8]}."
-    asyncio.run(
-        create_topics(bootstrap, [f"{prefix}{t}" for t in ("send-results", "events", "suppressions", "deadletter")])
-    )
+    asyncio.run(create_topics(bootstrap, [f"{prefix}{t}" for t in BASELINE_TOPICS]))
     cmd = [sys.executable, __file__, "--baseline-child", "--bootstrap", bootstrap, "--topic", f"{prefix}send-results",
            "--out-prefix", prefix, "--events", str(10**12)]  # fmt: skip
-    child = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # stderr to a file, not a pipe nobody reads: aiokafka's retry warnings would fill a pipe and
+    # stall the very loop being measured
+    log = tempfile.TemporaryFile()  # noqa: SIM115 - closed below, after the child
+    child = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=log)
     out: dict[str, Any] = {}
     try:
-        asyncio.run(wait_echo(bootstrap, prefix))
+        try:
+            asyncio.run(wait_echo(bootstrap, prefix))
+        except RuntimeError as exc:
+            log.seek(0)
+            raise RuntimeError(f"{exc}:\n{log.read()[-3000:].decode(errors='replace')}") from exc
         for rate in rates:
             out[str(rate)] = asyncio.run(
                 latency_probe(bootstrap, prefix, rate, args.probe_seconds, args.probe_interval, "address")
@@ -636,6 +653,7 @@ def measure_baseline_latency(bootstrap: str, rates: list[float], args: argparse.
     finally:
         child.terminate()
         child.wait(timeout=30)
+        log.close()
     return out
 
 
@@ -705,9 +723,7 @@ def main() -> int:
         records, kinds = generate(args.events, event_rate=args.event_rate)
         print(f"generated {len(records)} send results in {time.monotonic() - t0:.1f}s: {kinds}", flush=True)
         prefix = f"bench-{uuid.uuid4().hex[:8]}."
-        asyncio.run(
-            create_topics(bootstrap, [f"{prefix}{t}" for t in ("send-results", "events", "suppressions", "deadletter")])
-        )
+        asyncio.run(create_topics(bootstrap, [f"{prefix}{t}" for t in BASELINE_TOPICS]))
         asyncio.run(produce_all(bootstrap, f"{prefix}send-results", records))
         results: dict[str, Any] = {
             "events": len(records),
@@ -729,14 +745,12 @@ def main() -> int:
                 )
         if args.probe_seconds > 0 and results["worker"]:
             # the same loads as the workers' probes: the fixed rates and each worker's half load
-            rates = [float(r) for r in args.probe_rates.split(",") if r.strip()]
+            rates = fixed_probe_rates(args)
             rates += [round(r["latency"]["load_per_s"]) for r in results["worker"].values() if "latency" in r]
             rates = sorted(set(rates))
             results["baseline"]["latency_at"] = measure_baseline_latency(bootstrap, rates, args)
             for rate_name, lat in results["baseline"]["latency_at"].items():
-                p50, p90, p99 = (lat.get(f"p{q}_ms", float("nan")) for q in (50, 90, 99))
-                print(f"(a) baseline latency at {float(rate_name):.0f} events/s: p50 {p50:.1f} / p90 {p90:.1f} / "
-                      f"p99 {p99:.1f} ms", flush=True)  # fmt: skip
+                print_latency("(a) baseline latency", float(rate_name), lat)
         print()
         print(table(results))
         if args.json:

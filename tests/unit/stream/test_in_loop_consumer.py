@@ -6,6 +6,7 @@ import asyncio
 import threading
 from typing import Any
 
+import pytest
 from mode.threads import QueueServiceThread, WorkerThread
 
 from bounceguard.stream.in_loop_consumer import in_loop
@@ -61,12 +62,8 @@ def test_runs_on_the_callers_thread_and_loop() -> None:
 def test_start_up_error_reaches_the_caller() -> None:
     async def scenario() -> None:
         service = in_loop(_Failing)(loop=asyncio.get_running_loop())
-        try:
+        with pytest.raises(ConnectionError, match="unreachable"):
             await service.start()
-        except ConnectionError as exc:
-            assert "unreachable" in str(exc)
-        else:  # pragma: no cover - the assertion below explains
-            raise AssertionError("start() returned although on_start failed")
 
     asyncio.run(scenario())
 
