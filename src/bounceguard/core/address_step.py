@@ -12,9 +12,9 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict
+import msgspec
 
-from bounceguard.core.address_history import AddressHistory
+from bounceguard.core.address_history import AddressHistory, InvalidHistory
 from bounceguard.core.models import BounceEvent, Outcome, RetryAdvice, Scope, Suppression
 from bounceguard.core.suppression_policy import Decision, Effect, PolicyConfig, decide, manual_change
 
@@ -23,29 +23,34 @@ _ATTEMPT_OUTCOMES = frozenset({Outcome.SENT, Outcome.DELIVERED, Outcome.DEFERRED
 _MAX_ATTEMPTED = 32
 
 
-class AddressRecord(BaseModel):
+class AddressRecord(msgspec.Struct, frozen=True, omit_defaults=True):
     """The table value: the policy's history plus recent message digests counted as attempts."""
-
-    model_config = ConfigDict(frozen=True)
 
     history: AddressHistory
     attempted: tuple[str, ...] = ()
 
 
+_ENCODER = msgspec.json.Encoder()
+_DECODER = msgspec.json.Decoder(AddressRecord)
+
+
 def record_to_json(record: AddressRecord) -> bytes:
     """The stored form of a record: JSON without the fields that hold their defaults.
 
-    A new address's record is half the size of the full dump (about 220 bytes instead of 420),
-    and decoding it takes about 55 % of the time: the table is written and read once per event,
-    and every record also travels through the changelog and is replayed on recovery. Leaving a
-    default out changes nothing on reading, so records written in the full form still decode.
+    A new address's record is half the size of the full form (about 220 bytes instead of 420):
+    the table is written and read once per event, and every record also travels through the
+    changelog and is replayed on recovery. Leaving a default out changes nothing on reading, so
+    records written in the full form still decode.
     """
-    return record.model_dump_json(exclude_defaults=True).encode()
+    return _ENCODER.encode(record)
 
 
 def record_from_json(raw: bytes | str) -> AddressRecord:
-    """Decode a stored record (raises pydantic's ValidationError for bytes that are not one)."""
-    return AddressRecord.model_validate_json(raw)
+    """Decode a stored record; raises :class:`InvalidHistory` (a ValueError) for bytes that are not one."""
+    try:
+        return _DECODER.decode(raw)
+    except msgspec.DecodeError as exc:
+        raise InvalidHistory(f"not an AddressRecord: {exc}") from None
 
 
 @dataclass(frozen=True, slots=True)

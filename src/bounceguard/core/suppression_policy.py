@@ -44,6 +44,7 @@ from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+import msgspec
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from bounceguard.core.address_history import (
@@ -51,6 +52,7 @@ from bounceguard.core.address_history import (
     AddressStatus,
     PendingMessage,
     SoftBounce,
+    StoredEvidence,
     event_digest,
 )
 from bounceguard.core.addresses import address_key, domain_of, normalize_address
@@ -58,7 +60,6 @@ from bounceguard.core.categories import Category, Reason
 from bounceguard.core.greylisting import is_greylisting
 from bounceguard.core.models import (
     BounceEvent,
-    Evidence,
     Outcome,
     RetryAction,
     RetryAdvice,
@@ -188,7 +189,7 @@ def decide(
     if event.outcome is Outcome.DELIVERED or event.reason is Reason.VACATION:
         # Most events are deliveries: one copy of the history, not two.
         return Decision(_record_delivery(h, event, remembered), effect=Effect.DELIVERY)
-    h = h.model_copy(update=remembered)
+    h = _changed(h, remembered)
     if event.outcome is Outcome.SENT:
         return Decision(h, effect=Effect.IGNORED)
     category = event.category
@@ -230,15 +231,15 @@ def manual_change(
     digest = event_digest(event_id)
     if digest in h.seen:
         return Decision(h, effect=Effect.DUPLICATE)
-    h = h.model_copy(update=_remembered(h, digest, at, (config or _DEFAULT_CONFIG).max_seen_ids))
+    h = _changed(h, _remembered(h, digest, at, (config or _DEFAULT_CONFIG).max_seen_ids))
     if action is SuppressionAction.SUPPRESS:
         if h.suppressed:
             return Decision(h, effect=Effect.ALREADY_SUPPRESSED)
         h, record = _transition(h, SuppressionAction.SUPPRESS, at=at, event_id=event_id, actor=actor, note=note)
         return Decision(h, suppression=record, effect=Effect.SUPPRESSED)
     cleared = at if h.cleared_at is None else max(h.cleared_at, at)
-    h = h.model_copy(
-        update={"cleared_at": cleared, "soft_bounces": tuple(sb for sb in h.soft_bounces if sb.at > cleared)}
+    h = msgspec.structs.replace(
+        h, cleared_at=cleared, soft_bounces=tuple(sb for sb in h.soft_bounces if sb.at > cleared)
     )
     if not h.suppressed:
         return Decision(h, effect=Effect.RESET)
@@ -379,6 +380,11 @@ def _history_for(history: AddressHistory | None, tenant: str, address: str) -> A
     return history
 
 
+def _changed(h: AddressHistory, update: dict[str, Any]) -> AddressHistory:
+    """A copy of ``h`` with ``update`` applied (histories are immutable values)."""
+    return msgspec.structs.replace(h, **update)
+
+
 def _remembered(h: AddressHistory, digest: str, at: datetime, limit: int) -> dict[str, Any]:
     """History updates that record an event id as seen and advance the newest event time."""
     seen = (*h.seen, digest)
@@ -396,7 +402,7 @@ def _record_delivery(h: AddressHistory, event: BounceEvent, remembered: dict[str
         update["pending"] = tuple(p for p in h.pending if p.message_id != event.message_id)
     if h.soft_bounces:
         update["soft_bounces"] = tuple(sb for sb in h.soft_bounces if sb.at > last)
-    return h.model_copy(update=update)
+    return _changed(h, update)
 
 
 def _add_soft(h: AddressHistory, bounce: SoftBounce, config: PolicyConfig) -> AddressHistory:
@@ -407,7 +413,7 @@ def _add_soft(h: AddressHistory, bounce: SoftBounce, config: PolicyConfig) -> Ad
     if kept:
         start = kept[-1].at - config.soft_window
         kept = [sb for sb in kept if sb.at > start]
-    return h.model_copy(update={"soft_bounces": tuple(kept[-config.max_soft_kept :])})
+    return _changed(h, {"soft_bounces": tuple(kept[-config.max_soft_kept :])})
 
 
 def _advise(
@@ -449,7 +455,7 @@ def _advise(
     horizon = newest - 2 * config.retry_max_age  # long given up: forget
     pending = [p for p in pending if p.last_seen_at >= horizon]
     pending.sort(key=lambda p: (p.last_seen_at, p.message_id))
-    return h.model_copy(update={"pending": tuple(pending[-config.max_pending_messages :])}), advice
+    return _changed(h, {"pending": tuple(pending[-config.max_pending_messages :])}), advice
 
 
 def _transition(
@@ -460,8 +466,8 @@ def _transition(
     event_id: str,
     reason: Reason | None = None,
     category: Category | None = None,
-    first: Evidence | None = None,
-    last: Evidence | None = None,
+    first: StoredEvidence | None = None,
+    last: StoredEvidence | None = None,
     actor: str | None = None,
     note: str | None = None,
 ) -> tuple[AddressHistory, Suppression]:
@@ -474,33 +480,32 @@ def _transition(
         action=action,
         reason=reason,
         category=category,
-        first_evidence=first,
-        last_evidence=last,
+        first_evidence=first.public() if first is not None else None,
+        last_evidence=last.public() if last is not None else None,
         decided_at=at,
         actor=actor,
         note=note,
     )
     status = AddressStatus.SUPPRESSED if action is SuppressionAction.SUPPRESS else AddressStatus.ACTIVE
-    updated = h.model_copy(
-        update={
-            "status": status,
-            "reason": reason,
-            "category": category,
-            "since": at,
-            "first_evidence": first,
-            "last_evidence": last,
-            "actor": actor,
-            "transition_id": tid,
-            "transitions": number,
-        }
+    updated = msgspec.structs.replace(
+        h,
+        status=status,
+        reason=reason,
+        category=category,
+        since=at,
+        first_evidence=first,
+        last_evidence=last,
+        actor=actor,
+        transition_id=tid,
+        transitions=number,
     )
     return updated, record
 
 
-def _refresh_evidence(h: AddressHistory, evidence: Evidence) -> AddressHistory:
+def _refresh_evidence(h: AddressHistory, evidence: StoredEvidence) -> AddressHistory:
     if h.last_evidence is not None and evidence.at <= h.last_evidence.at:
         return h
-    return h.model_copy(update={"last_evidence": evidence})
+    return _changed(h, {"last_evidence": evidence})
 
 
 def _overridden(h: AddressHistory, at: datetime) -> bool:
@@ -513,8 +518,8 @@ def _reset_floor(h: AddressHistory) -> datetime | None:
     return max(marks) if marks else None
 
 
-def _evidence(event: BounceEvent) -> Evidence:
-    return Evidence(
+def _evidence(event: BounceEvent) -> StoredEvidence:
+    return StoredEvidence(
         event_id=event.event_id,
         at=event.occurred_at,
         reason=event.reason,
@@ -523,8 +528,8 @@ def _evidence(event: BounceEvent) -> Evidence:
     )
 
 
-def _soft_evidence(bounce: SoftBounce) -> Evidence:
-    return Evidence(
+def _soft_evidence(bounce: SoftBounce) -> StoredEvidence:
+    return StoredEvidence(
         event_id=bounce.event_id,
         at=bounce.at,
         reason=bounce.reason,

@@ -17,7 +17,7 @@ from faust.exceptions import SameNode  # raised by the router when the key lives
 from faust.web import View
 from prometheus_client import CONTENT_TYPE_LATEST
 
-from bounceguard.core.address_history import AddressHistory
+from bounceguard.core.address_history import AddressHistory, history_to_builtins
 from bounceguard.core.address_step import record_from_json
 from bounceguard.core.addresses import InvalidAddress, address_key, normalize_address
 from bounceguard.core.manual import ManualChangeRequest, manual_event
@@ -126,5 +126,5 @@ def install(pipeline: Pipeline) -> None:
 
 
 def history_view(tenant: str, key: str, history: AddressHistory) -> dict[str, Any]:
-    data: dict[str, Any] = orjson.loads(history.model_dump_json())
+    data = history_to_builtins(history)
     return {"tenant": tenant, "address": key.split("/", 1)[1], "known": True, **data}
