@@ -9,7 +9,6 @@ inflate it), and the trend inputs it feeds per mailbox and per segment.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from datetime import datetime
 
 import msgspec
@@ -53,8 +52,7 @@ def record_from_json(raw: bytes | str) -> AddressRecord:
         raise InvalidHistory(f"not an AddressRecord: {exc}") from None
 
 
-@dataclass(frozen=True, slots=True)
-class StepResult:
+class StepResult(msgspec.Struct, frozen=True):
     record: AddressRecord
     decision: Decision
     counts_as_attempt: bool

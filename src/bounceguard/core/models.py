@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 
 from bounceguard.core.categories import Category, Reason
 from bounceguard.core.verify.models import VerificationResult
@@ -25,6 +25,17 @@ ShortText = Annotated[str, Field(max_length=512)]
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def _as_utc(value: datetime) -> datetime:
+    return value if value.tzinfo is UTC else value.astimezone(UTC)
+
+
+# An event time in UTC, as the one `datetime.UTC` object. The policy compares and subtracts
+# event times several times per event, against stored times and the wall clock; two aware
+# datetimes with different tzinfo objects (pydantic's parsed "Z", an offset) take about four
+# times as long to compare (~0.7 us against ~0.2 us) as two in the same one.
+UtcTime = Annotated[AwareDatetime, AfterValidator(_as_utc)]
 
 
 class _Model(BaseModel):
@@ -95,7 +106,7 @@ class BounceEvent(_Model):
     mailbox: ShortText | None = None
     segment: ShortText | None = None
     message_id: ShortText | None = None
-    occurred_at: AwareDatetime
+    occurred_at: UtcTime
     reason: Reason
     category: Category
     reply_code: int | None = None
@@ -106,7 +117,7 @@ class BounceEvent(_Model):
         default=None, description="The provider's own label, kept as a hint only."
     )
     why: ShortText = ""
-    first_attempt_at: AwareDatetime | None = Field(
+    first_attempt_at: UtcTime | None = Field(
         default=None, description="When the message was first tried, for retry give-up."
     )
     manual_action: SuppressionAction | None = Field(

@@ -143,8 +143,12 @@ class Effect(StrEnum):
     RESET = "reset"  # manual unsuppress of an active address: soft count cleared
 
 
-@dataclass(frozen=True, slots=True)
-class Decision:
+class Decision(msgspec.Struct, frozen=True):
+    """What one event did: the new history, at most one record of each kind, and the effect.
+
+    A msgspec struct, as the history: one is built per event, at a tenth of a frozen
+    dataclass's cost."""
+
     history: AddressHistory
     suppression: Suppression | None = None
     retry: RetryAdvice | None = None
