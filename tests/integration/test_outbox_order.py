@@ -99,3 +99,20 @@ async def test_early_submits_keep_order_and_flush_waits_for_them(kafka_bootstrap
             await outbox.flush()
             assert all(h.offset >= 0 for h in handles[-3:])  # flushed means every part acknowledged
     assert [h.offset for h in handles] == list(range(150))
+
+
+async def test_early_records_and_unawaited_batches_of_one_partition_keep_send_order(kafka_bootstrap: str) -> None:
+    # Early records go one by one into the producer's open batch, `submit` hands over batches of
+    # its own; a lane does both while earlier batches are still unacknowledged (its tails).
+    handles = []
+    tails = []
+    async with _topic_and_producer(kafka_bootstrap, "outbox-early-tails", 1) as (topic, producer):
+        for n in range(60):
+            outbox = Outbox(producer)
+            handles.append(outbox.send(topic, KEYS[n % len(KEYS)], f"{len(handles)}".encode(), 0))
+            await outbox.submit_early()
+            for _ in range(n % 4):
+                handles.append(outbox.send(topic, KEYS[0], f"{len(handles)}".encode(), 0))
+            tails.append(await outbox.submit())
+        await asyncio.gather(*tails)
+    assert [h.offset for h in handles] == list(range(len(handles)))

@@ -86,9 +86,24 @@ class Outbox:
         For a record that should not wait for the rest of its batch (a suppression decided early
         in a long one). The next `submit` or `flush` covers its acknowledgement.
         """
-        if self._count:
-            acknowledged = await self.submit()  # takes the earlier ones in, and resets the list
-            self._early.append(acknowledged)
+        if not self._count:
+            return
+        # Record by record into the producer's open batch of each partition. A batch of our own
+        # (`submit`) must wait until the partition's previous one left for the broker, up to a
+        # round trip; a lane that hands over a suppression every few dozen events was held that
+        # long each time. The accumulator keeps each partition's records in the order added,
+        # whether they came one by one or as a batch, so order between the two paths holds.
+        pending, self._pending, self._count = self._pending, {}, 0
+        producer = self._producer.aiokafka
+        for (topic, partition), records in pending.items():
+            parts = None if partition is not None else await self._producer.partitions(topic)
+            for key, value, handle in records:
+                chosen = partition
+                if parts is not None:
+                    chosen = random.choice(parts) if key is None else parts[partition_of(key, len(parts))]
+                acknowledged = await producer.send(topic, value, key=key, partition=chosen)
+                handle._batch, handle._index = acknowledged, 0
+                self._early.append(acknowledged)
 
     async def flush(self) -> None:
         """Send everything queued and wait until Kafka acknowledged it; a refused record raises."""
