@@ -24,6 +24,7 @@ from bounceguard.core.trends.state import (
 )
 
 _RANK: dict[Severity | None, int] = {None: 0, Severity.WARN: 1, Severity.CRITICAL: 2}
+_NO_MARK = AlertMark()  # a (window, rate) that never alerted; shared, as marks are immutable
 
 
 def alert_id(tenant: str, scope: Scope, key: str, window: str, rate: RateName, seq: int, severity: Severity) -> str:
@@ -72,7 +73,7 @@ def evaluate_alerts(
             threshold = config.thresholds.get(rate)
             if threshold is None:
                 continue
-            mark = marks.get(window, {}).get(rate, AlertMark())
+            mark = marks.get(window, {}).get(rate, _NO_MARK)
             new = next_level(mark.severity, counts, rate, threshold, config)
             if new is mark.severity:
                 continue

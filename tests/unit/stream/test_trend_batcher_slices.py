@@ -1,0 +1,93 @@
+"""Trend inputs leave in slices: each key once per round of `flush_next`, all of them on `flush`."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from typing import Any
+
+import orjson
+
+from bounceguard.core.categories import Category, Reason
+from bounceguard.core.models import Scope
+from bounceguard.stream.trend_batcher import FLUSH_SLICES, TrendBatcher, flush_slice
+
+
+class _Sink:
+    """Stands in for the outbox: records what would be produced, and which flush sent it."""
+
+    def __init__(self, sent: list[list[tuple[bytes, Any]]]) -> None:
+        self._sent = sent
+        self._records: list[tuple[bytes, Any]] = []
+
+    def send(self, topic: str, key: bytes, value: bytes, partition: int | None = None) -> None:
+        assert topic == "trend-input"
+        self._records.append((key, orjson.loads(value)))
+
+    async def flush(self) -> None:
+        self._sent.append(self._records)
+
+
+def _batcher(sent: list[list[tuple[bytes, Any]]], **kwargs: Any) -> TrendBatcher:
+    return TrendBatcher(lambda: _Sink(sent), "trend-input", **kwargs)  # type: ignore[arg-type, return-value]
+
+
+def _add(batcher: TrendBatcher, name: str, second: int = 1_700_000_000) -> bool:
+    return batcher.add("acme", Scope.SEGMENT, name, (second, 0), Category.NONE, Reason.DELIVERED, True, True)
+
+
+def test_a_round_of_slices_sends_every_key_once_with_all_its_inputs() -> None:
+    async def run() -> None:
+        sent: list[list[tuple[bytes, Any]]] = []
+        batcher = _batcher(sent)
+        names = [f"seg-{i}" for i in range(200)]
+        for name in names:
+            for _ in range(3):
+                _add(batcher, name)
+        assert len(batcher) == 600
+        for _ in range(FLUSH_SLICES):
+            await batcher.flush_next()
+        assert len(batcher) == 0
+        keys = Counter(key for flush in sent for key, _ in flush)
+        assert set(keys) == {f"segment/acme/{name}".encode() for name in names}
+        assert set(keys.values()) == {1}
+        for flush in sent:
+            for _, value in flush:
+                assert sum(len(group[5]) for group in value["groups"]) == 3  # three inputs, one message
+        # each flush carried one slice: the keys of one slice, and no slice twice
+        slices = [{flush_slice("acme", Scope.SEGMENT, v["key"]) for _, v in flush} for flush in sent]
+        assert all(len(s) == 1 for s in slices) and len(slices) == len({next(iter(s)) for s in slices})
+        assert len(sent) == FLUSH_SLICES  # 200 keys reach every slice
+        await batcher.flush_next()
+        assert len(sent) == FLUSH_SLICES  # nothing waiting: nothing sent
+
+    asyncio.run(run())
+
+
+def test_inputs_added_after_their_slice_left_wait_for_the_next_round() -> None:
+    async def run() -> None:
+        sent: list[list[tuple[bytes, Any]]] = []
+        batcher = _batcher(sent)
+        index = flush_slice("acme", Scope.SEGMENT, "late")
+        for _ in range(index + 1):
+            await batcher.flush_next()  # the key's slice has just gone
+        _add(batcher, "late")
+        for _ in range(FLUSH_SLICES - 1):
+            await batcher.flush_next()
+        assert sent == [] and len(batcher) == 1
+        await batcher.flush_next()
+        assert [key for flush in sent for key, _ in flush] == [b"segment/acme/late"]
+
+    asyncio.run(run())
+
+
+def test_full_batcher_asks_for_a_flush_of_every_slice() -> None:
+    async def run() -> None:
+        sent: list[list[tuple[bytes, Any]]] = []
+        batcher = _batcher(sent, max_inputs=50)
+        full = [_add(batcher, f"seg-{i}") for i in range(50)]
+        assert full == [False] * 49 + [True]
+        await batcher.flush()
+        assert len(sent) == 1 and len(sent[0]) == 50 and len(batcher) == 0
+
+    asyncio.run(run())
