@@ -51,12 +51,15 @@ class TableWrites:
 
     def __init__(self, partition: int) -> None:
         self._partition = partition
-        self._sent: list[tuple[Any, Sent]] = []  # (table, its changelog record)
+        # table -> (its changelog topic, the batch's last record for it): the records of one
+        # changelog partition are acknowledged in the order sent, so the last has the highest offset
+        self._last: dict[Any, tuple[str, Sent]] = {}
 
     def put(self, outbox: Outbox, table: Any, key: bytes, value: bytes) -> None:
         _write_raw(table, self._partition, key, value)
-        sent = outbox.send(table.changelog_topic.get_topic_name(), key, value, self._partition)
-        self._sent.append((table, sent))
+        last = self._last.get(table)
+        topic = last[0] if last is not None else table.changelog_topic.get_topic_name()
+        self._last[table] = (topic, outbox.send(topic, key, value, self._partition))
 
     async def submit(self, outbox: Outbox) -> asyncio.Future[None]:
         """Submit `outbox` (holding these writes) now; the returned task records the
@@ -72,11 +75,6 @@ class TableWrites:
 
     def acknowledged(self) -> None:
         """After the outbox flushed: remember the highest changelog offset per table partition."""
-        highest: dict[Any, int] = {}
-        for table, sent in self._sent:
-            offset = sent.offset
-            if offset > highest.get(table, -1):
-                highest[table] = offset
-        for table, offset in highest.items():
-            table.data.set_persisted_offset(TP(table.changelog_topic.get_topic_name(), self._partition), offset)
-        self._sent.clear()
+        for table, (topic, sent) in self._last.items():
+            table.data.set_persisted_offset(TP(topic, self._partition), sent.offset)
+        self._last.clear()

@@ -38,10 +38,11 @@ def flush_slice(tenant: str, scope: Scope, name: str) -> int:
 
 
 class _KeyInputs:
-    __slots__ = ("count", "groups", "name", "scope", "tenant")
+    __slots__ = ("count", "groups", "name", "scope", "slice", "tenant")
 
     def __init__(self, tenant: str, scope: Scope, name: str) -> None:
         self.tenant, self.scope, self.name = tenant, scope, name
+        self.slice = flush_slice(tenant, scope, name)
         self.groups = TrendGroups()
         self.count = 0
 
@@ -62,9 +63,7 @@ class TrendBatcher:
         self._new_outbox = new_outbox
         self._topic = topic
         self._max_inputs = max_inputs
-        # waiting inputs per key, by flush slice
-        self._pending: list[dict[tuple[str, Scope, str], _KeyInputs]] = [{} for _ in range(FLUSH_SLICES)]
-        self._slices: dict[tuple[str, Scope, str], int] = {}  # memo of flush_slice
+        self._pending: dict[tuple[str, Scope, str], _KeyInputs] = {}  # waiting inputs per key
         self._turn = itertools.count()
         self._count = 0
         self._lock = asyncio.Lock()
@@ -83,15 +82,9 @@ class TrendBatcher:
         """Group one input (`at`: its time from `split_time`); True once `max_inputs` are waiting
         (the caller then awaits `flush`)."""
         slot = (tenant, scope, name)
-        index = self._slices.get(slot)
-        if index is None:
-            if len(self._slices) >= 100_000:  # keys come and go: bound the memo
-                self._slices.clear()
-            index = self._slices[slot] = flush_slice(tenant, scope, name)
-        pending = self._pending[index]
-        inputs = pending.get(slot)
+        inputs = self._pending.get(slot)
         if inputs is None:
-            inputs = pending[slot] = _KeyInputs(tenant, scope, name)
+            inputs = self._pending[slot] = _KeyInputs(tenant, scope, name)
         inputs.groups.add_split(at[0], at[1], category, reason, attempt, delivered)
         inputs.count += 1
         self._count += 1
@@ -103,20 +96,20 @@ class TrendBatcher:
 
     async def flush(self) -> None:
         """Send every slice now (inputs piling up, a rebalance, a clean stop)."""
-        await self._send(range(FLUSH_SLICES))
+        await self._send(None)
 
     async def flush_next(self) -> None:
         """Send the next slice in turn: called every `FLUSH_INTERVAL / FLUSH_SLICES` seconds."""
-        await self._send([next(self._turn) % FLUSH_SLICES])
+        await self._send(next(self._turn) % FLUSH_SLICES)
 
-    async def _send(self, slices: range | list[int]) -> None:
+    async def _send(self, index: int | None) -> None:
+        """Send the keys of slice `index` (None: every key)."""
         async with self._lock:
-            taken: list[_KeyInputs] = []
-            for index in slices:
-                pending = self._pending[index]
-                if pending:
-                    taken.extend(pending.values())
-                    self._pending[index] = {}
+            if index is None:
+                taken, self._pending = list(self._pending.values()), {}
+            else:
+                slots = [slot for slot, inputs in self._pending.items() if inputs.slice == index]
+                taken = [self._pending.pop(slot) for slot in slots]
             if not taken:
                 return
             self._count -= sum(inputs.count for inputs in taken)
