@@ -129,6 +129,7 @@ class AddressStage:
         addresses, domains, policy = self.addresses, self.domains, self._policy
         states: dict[bytes, AddressRecord] = {}  # this batch's new state per key, written once at the end
         domain_updates: dict[bytes, datetime] = {}
+        domains_read: dict[bytes, datetime | None] = {}  # this batch's view of the domain table
         suppressed: list[Suppression] = []
         tally = metrics.EventTally()
         counted: list[tuple[BounceEvent, bool, list[tuple[Scope, str]]]] = []  # (event, attempt?, trend scopes)
@@ -148,10 +149,12 @@ class AddressStage:
                         raw = read_raw(addresses, key)
                         record = record_from_json(raw) if raw else None
                     domain_key = f"{event.tenant}/{domain_of(event.recipient)}".encode()
-                    domain_last = domain_updates.get(domain_key)
-                    if domain_last is None:
+                    if domain_key in domains_read:
+                        domain_last = domains_read[domain_key]
+                    else:
                         domain_raw = read_raw(domains, domain_key)
                         domain_last = datetime.fromisoformat(domain_raw.decode()) if domain_raw else None
+                        domains_read[domain_key] = domain_last
                     result: StepResult = step(record, event, policy, domain_last_delivery=domain_last)
                 except (ValidationError, ValueError, TypeError) as exc:  # bad input, InvalidAddress, PolicyError
                     await dead_letter_to(outbox, pipeline, message, exc)
@@ -171,7 +174,7 @@ class AddressStage:
                 if result.decision.effect is Effect.DELIVERY and domain_delivery_advances(
                     domain_last, event.occurred_at
                 ):
-                    domain_updates[domain_key] = event.occurred_at
+                    domain_updates[domain_key] = domains_read[domain_key] = event.occurred_at
                 if event.category is Category.HARD and event.reason in DOMAIN_REASONS:
                     self._domain_failures.record(domain_of(event.recipient), event.reason, event.occurred_at)
                 scopes = trend_scopes(event, result)
