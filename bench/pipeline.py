@@ -14,13 +14,16 @@ One run, one real broker (KAFKA_BOOTSTRAP_SERVERS / --bootstrap, else a local on
    in, or by bare recipient, crossing the events topic), on a pre-filled topic of the same
    events; progress is read from the worker's committed offsets (send results committed,
    less events still waiting in the events topic);
-4. events/s is the whole job: from the first progress sample to the last input committed by
+4. before each worker run the baseline runs again (a fresh consumer group over the same input):
+   this machine's speed drifts by tens of percent over minutes, so each worker is also set
+   against the baseline measured just before it ("b/a adj"), besides the first one ("b/a");
+5. events/s is the whole job: from the first progress sample to the last input committed by
    every stage (for the worker: intake, address and trend agents), CPU seconds per event from
    /proc of the measured process over the same span (the broker's too, if its pid is known).
    The steady part (10 % to 90 % of one stage's commits) is kept in the JSON (`events_per_s`,
    `window_s`), but one stage of a three-stage pipeline can run in bursts, so it is not the
    headline;
-5. latency: with background deliveries at 50 % of the worker's measured rate, one hard bounce
+6. latency: with background deliveries at 50 % of the worker's measured rate, one hard bounce
    every --probe-interval seconds for a fresh address, from 1 s after the load started; the
    time from publishing it to its suppression appearing on the suppressions topic gives p50/p99;
    the same probes against the baseline loop (left running) at the same loads give the floor.
@@ -659,13 +662,15 @@ def measure_baseline_latency(bootstrap: str, rates: list[float], args: argparse.
 
 def table(results: dict[str, Any]) -> str:
     base = results["baseline"]
-    head = f"{'run':<32}{'events/s':>10}{'b/a':>7}{'CPU ms/ev':>11}{'broker ms/ev':>14}"
+    head = f"{'run':<32}{'events/s':>10}{'b/a':>7}{'adj a':>8}{'b/a adj':>9}{'CPU ms/ev':>11}{'broker ms/ev':>14}"
     rows = [head + f"{'p50 ms':>9}{'p99 ms':>9}{'RSS MB':>8}"]
 
     def row(name: str, r: dict[str, Any]) -> str:
         lat = r.get("latency", {})
         ratio = r["events_per_s_total"] / base["events_per_s_total"]
-        return (f"{name:<32}{r['events_per_s_total']:>10.0f}{ratio:>7.2f}{r['cpu_s_per_event_total'] * 1000:>11.3f}"
+        adjacent = r.get("adjacent_baseline", {}).get("events_per_s_total", float("nan"))
+        return (f"{name:<32}{r['events_per_s_total']:>10.0f}{ratio:>7.2f}{adjacent:>8.0f}"
+                f"{r['events_per_s_total'] / adjacent:>9.2f}{r['cpu_s_per_event_total'] * 1000:>11.3f}"
                 f"{r['broker_cpu_s_per_event'] * 1000:>14.3f}{lat.get('p50_ms', float('nan')):>9.1f}"
                 f"{lat.get('p99_ms', float('nan')):>9.1f}{r.get('rss_mb', float('nan')):>8.0f}")  # fmt: skip
 
@@ -738,10 +743,14 @@ def main() -> int:
             keyed = rekey(records, keys)
             for store in [s.strip() for s in args.stores.split(",") if s.strip()]:
                 name = f"{store} {keys}"
+                adjacent = measure_baseline(bootstrap, f"{prefix}send-results", prefix, len(records), broker_pid)
                 r = measure_worker(bootstrap, store, keyed, broker_pid, tmp, args, keys)
+                r["adjacent_baseline"] = adjacent
                 results["worker"][name] = r
                 print(
-                    f"(b) worker {name}: {r['events_per_s_total']:.0f} events/s, latency {r.get('latency')}", flush=True
+                    f"(b) worker {name}: {r['events_per_s_total']:.0f} events/s "
+                    f"(baseline just before: {adjacent['events_per_s_total']:.0f}), latency {r.get('latency')}",
+                    flush=True,
                 )
         if args.probe_seconds > 0 and results["worker"]:
             # the same loads as the workers' probes: the fixed rates and each worker's half load
