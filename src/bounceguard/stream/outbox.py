@@ -98,9 +98,7 @@ class Outbox:
         for (topic, partition), records in pending.items():
             parts = None if partition is not None else await self._producer.partitions(topic)
             for key, value, handle in records:
-                chosen = partition
-                if parts is not None:
-                    chosen = random.choice(parts) if key is None else parts[partition_of(key, len(parts))]
+                chosen = partition if parts is None else _default_partition(parts, key)
                 acknowledged = await producer.send(topic, value, key=key, partition=chosen)
                 handle._batch, handle._index = acknowledged, 0
                 self._early.append(acknowledged)
@@ -128,7 +126,7 @@ class Outbox:
             parts = await self._producer.partitions(topic)
             for record in records:
                 key = record[0]
-                chosen = random.choice(parts) if key is None else parts[partition_of(key, len(parts))]
+                chosen = _default_partition(parts, key)
                 by_partition.setdefault((topic, chosen), []).append(record)
         futures = []
         if by_partition:
@@ -146,6 +144,11 @@ class Outbox:
         futures.extend(self._early)
         self._early = []
         return asyncio.gather(*futures)
+
+
+def _default_partition(parts: list[int], key: bytes | None) -> int:
+    """The partition the producer would pick: murmur2 of the key, any one for no key."""
+    return random.choice(parts) if key is None else parts[partition_of(key, len(parts))]
 
 
 async def _submit(producer: Any, batch: Any, topic: str, partition: int, handles: list[Sent]) -> Any:

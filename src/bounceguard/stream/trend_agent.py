@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
-import zlib
 from collections.abc import Awaitable
 from datetime import datetime
 from typing import Any
@@ -40,7 +39,7 @@ from bounceguard.stream.intake_agents import dead_letter_to
 from bounceguard.stream.stages import outbox_factory, run_stage
 from bounceguard.stream.table_writes import TableWrites, read_raw
 from bounceguard.stream.topics import TREND_INPUT
-from bounceguard.stream.trend_batcher import split_trend_key
+from bounceguard.stream.trend_batcher import TREND_SLICES, split_trend_key, trend_slice
 
 log = logging.getLogger(__name__)
 
@@ -54,12 +53,8 @@ _YIELD_EVERY_KEYS = 8
 # 250 keys at once took 60-140 ms of the loop every 5 s, and hard bounces arriving during that
 # burst waited for it (docs/performance.md). Each key is still published at most once per
 # interval, and within an interval of its change.
-PUBLISH_SLICES = 10
-
-
-def publish_slice(key: bytes) -> int:
-    """The slice a trend key is published in: stable across restarts and workers."""
-    return zlib.crc32(key) % PUBLISH_SLICES
+PUBLISH_SLICES = TREND_SLICES
+publish_slice = trend_slice  # the slice a trend key is published in
 
 
 class DecodedStates:

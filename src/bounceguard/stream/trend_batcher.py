@@ -29,12 +29,20 @@ from bounceguard.stream.outbox import Outbox
 # Seconds between sends. Each message costs the trend stage a decode, an alert evaluation and a
 # ~4 KB state write per key, whatever the number of inputs in it. Trends move over minutes.
 FLUSH_INTERVAL = 1.0
-FLUSH_SLICES = 10
+# Slices of the trend keys: the inputs leave here, and the trend stage publishes snapshots, one
+# slice per tick (stream.trend_agent), so neither comes as one burst of every key.
+TREND_SLICES = 10
+FLUSH_SLICES = TREND_SLICES
+
+
+def trend_slice(key: bytes) -> int:
+    """The slice of a trend key (`trend_key`, encoded): stable across restarts and workers."""
+    return zlib.crc32(key) % TREND_SLICES
 
 
 def flush_slice(tenant: str, scope: Scope, name: str) -> int:
-    """The slice a trend key's inputs leave in: stable across restarts and workers."""
-    return zlib.crc32(trend_key(tenant, scope, name).encode()) % FLUSH_SLICES
+    """The slice a trend key's inputs leave in."""
+    return trend_slice(trend_key(tenant, scope, name).encode())
 
 
 class _KeyInputs:
