@@ -17,6 +17,8 @@ One run, one real broker (KAFKA_BOOTSTRAP_SERVERS / --bootstrap, else a local on
 4. before each worker run the baseline runs again (a fresh consumer group over the same input):
    this machine's speed drifts by tens of percent over minutes, so each worker is also set
    against the baseline measured just before it ("b/a adj"), besides the first one ("b/a");
+   --rounds N repeats each (baseline, worker) pair N times (the latency phase in the last
+   round only) and prints every round's ratios with their median and range;
 5. events/s is the whole job: from the first progress sample to the last input committed by
    every stage (for the worker: intake, address and trend agents), CPU seconds per event from
    /proc of the measured process over the same span (the broker's too, if its pid is known).
@@ -45,6 +47,7 @@ import os
 import random
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -680,6 +683,30 @@ def table(results: dict[str, Any]) -> str:
     return "\n".join(rows)
 
 
+def round_ratios(baseline: dict[str, Any], worker: dict[str, Any]) -> dict[str, float]:
+    """One (baseline, worker) pair: events/s of each, b/a, and the CPU-per-event ratio a/b."""
+    return {
+        "baseline_events_per_s": baseline["events_per_s_total"],
+        "worker_events_per_s": worker["events_per_s_total"],
+        "ratio": worker["events_per_s_total"] / baseline["events_per_s_total"],
+        "cpu_ratio": baseline["cpu_s_per_event_total"] / worker["cpu_s_per_event_total"],
+    }
+
+
+def rounds_table(results: dict[str, Any]) -> str:
+    """Every round's b/a (against the baseline run just before it), then median and range."""
+    rows = ["b/a per round (baseline just before each), median [min-max]; CPU per event a/b likewise"]
+    for name, r in results["worker"].items():
+        ratios = [x["ratio"] for x in r["rounds"]]
+        cpu = [x["cpu_ratio"] for x in r["rounds"]]
+        rows.append(
+            f"(b) worker {name:<24} b/a {' '.join(f'{x:.2f}' for x in ratios)}  median {statistics.median(ratios):.2f}"
+            f" [{min(ratios):.2f}-{max(ratios):.2f}]   CPU a/b median {statistics.median(cpu):.2f}"
+            f" [{min(cpu):.2f}-{max(cpu):.2f}]"
+        )
+    return "\n".join(rows)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--events", type=int, default=200_000)
@@ -706,6 +733,9 @@ def main() -> int:
         default="address,recipient",
         help="send-result keys, comma-separated: address (tenant/address, decided in place) or recipient (events hop)",
     )
+    parser.add_argument(
+        "--rounds", type=int, default=1, help="(baseline, worker) pairs per worker; latency in the last one"
+    )
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
     parser.add_argument("--baseline-child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--topic", help=argparse.SUPPRESS)
@@ -715,6 +745,8 @@ def main() -> int:
         return run_baseline_child(args)
     if not 1000 <= args.events <= 5_000_000:
         parser.error("--events must be between 1000 and 5000000")
+    if not 1 <= args.rounds <= 20:
+        parser.error("--rounds must be between 1 and 20")
 
     tmp = Path(tempfile.mkdtemp(prefix="pipeline-bench-"))
     local_broker = contextlib.ExitStack()
@@ -743,15 +775,24 @@ def main() -> int:
             keyed = rekey(records, keys)
             for store in [s.strip() for s in args.stores.split(",") if s.strip()]:
                 name = f"{store} {keys}"
-                adjacent = measure_baseline(bootstrap, f"{prefix}send-results", prefix, len(records), broker_pid)
-                r = measure_worker(bootstrap, store, keyed, broker_pid, tmp, args, keys)
-                r["adjacent_baseline"] = adjacent
+                rounds = []
+                for n in range(1, args.rounds + 1):
+                    last = n == args.rounds
+                    adjacent = measure_baseline(bootstrap, f"{prefix}send-results", prefix, len(records), broker_pid)
+                    run_args = (
+                        args if last else argparse.Namespace(**{**vars(args), "probe_seconds": 0.0, "probe_rates": ""})
+                    )
+                    r = measure_worker(bootstrap, store, keyed, broker_pid, tmp, run_args, keys)
+                    r["adjacent_baseline"] = adjacent
+                    rounds.append(round_ratios(adjacent, r))
+                    print(
+                        f"(b) worker {name}, round {n}: {r['events_per_s_total']:.0f} events/s "
+                        f"(baseline just before: {adjacent['events_per_s_total']:.0f})"
+                        + (f", latency {r.get('latency')}" if last else ""),
+                        flush=True,
+                    )
+                r["rounds"] = rounds
                 results["worker"][name] = r
-                print(
-                    f"(b) worker {name}: {r['events_per_s_total']:.0f} events/s "
-                    f"(baseline just before: {adjacent['events_per_s_total']:.0f}), latency {r.get('latency')}",
-                    flush=True,
-                )
         if args.probe_seconds > 0 and results["worker"]:
             # the same loads as the workers' probes: the fixed rates and each worker's half load
             rates = fixed_probe_rates(args)
@@ -762,6 +803,9 @@ def main() -> int:
                 print_latency("(a) baseline latency", float(rate_name), lat)
         print()
         print(table(results))
+        if args.rounds > 1:
+            print()
+            print(rounds_table(results))
         if args.json:
             args.json.write_text(json.dumps(results, indent=2))
         return 0

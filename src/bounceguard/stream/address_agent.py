@@ -143,12 +143,12 @@ class AddressStage:
                     await asyncio.sleep(0)  # other partitions' lanes (and their hard bounces) share this loop
                 try:
                     event = given if given is not None else BounceEvent.model_validate_json(message.value)
-                    if key in states:
-                        record: AddressRecord | None = states[key]
-                    else:
+                    record: AddressRecord | None = states.get(key)
+                    if record is None:
                         raw = read_raw(addresses, key)
                         record = record_from_json(raw) if raw else None
-                    domain_key = f"{event.tenant}/{domain_of(event.recipient)}".encode()
+                    # the key of a converted event is address_key's: its domain is the key's
+                    domain_key = _domain_key(key) if given is not None else _event_domain_key(event)
                     if domain_key in domains_read:
                         domain_last = domains_read[domain_key]
                     else:
@@ -201,18 +201,23 @@ class AddressStage:
         # changelog records travel; this batch's offsets wait for them (BatchLanes.after).
         tail = await writes.submit(outbox)
         trends = self.trends
-        full = False
         for n, (event, attempt, scopes) in enumerate(counted, 1):
             if n % _YIELD_EVERY_WRITES == 0:
                 await asyncio.sleep(0)
             delivered = event.outcome is Outcome.DELIVERED
             at = split_time(event.occurred_at)
-            for scope, name in scopes:
-                full = trends.add(event.tenant, scope, name, at, event.category, event.reason, attempt, delivered)
-            if full:
+            if trends.add(event.tenant, scopes, at, event.category, event.reason, attempt, delivered):
                 await trends.flush()
-                full = False
         return tail
+
+
+def _domain_key(address_key: bytes) -> bytes:
+    """`tenant/domain` of an address key (`tenant/normalized-address`), without normalizing again."""
+    return address_key[: address_key.index(b"/") + 1] + address_key.rpartition(b"@")[2]
+
+
+def _event_domain_key(event: BounceEvent) -> bytes:
+    return f"{event.tenant}/{domain_of(event.recipient)}".encode()
 
 
 def install(pipeline: Pipeline, domain_failures: RecentDomainFailures) -> AddressStage:

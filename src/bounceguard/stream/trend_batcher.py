@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 import orjson
 
@@ -79,23 +79,26 @@ class TrendBatcher:
     def add(
         self,
         tenant: str,
-        scope: Scope,
-        name: str,
+        scopes: Iterable[tuple[Scope, str]],
         at: tuple[int, int],
         category: Category,
         reason: Reason,
         attempt: bool,
         delivered: bool,
     ) -> bool:
-        """Group one input (`at`: its time from `split_time`); True once `max_inputs` are waiting
-        (the caller then awaits `flush`)."""
-        slot = (tenant, scope, name)
-        inputs = self._pending.get(slot)
-        if inputs is None:
-            inputs = self._pending[slot] = _KeyInputs(tenant, scope, name)
-        inputs.groups.add_split(at[0], at[1], category, reason, attempt, delivered)
-        inputs.count += 1
-        self._count += 1
+        """Group one input into each of its (scope, name) keys (`at`: its time from `split_time`);
+        True once `max_inputs` are waiting (the caller then awaits `flush`)."""
+        second, micro = at
+        group = (second, category, reason, attempt, delivered)
+        pending = self._pending
+        for scope, name in scopes:
+            slot = (tenant, scope, name)
+            inputs = pending.get(slot)
+            if inputs is None:
+                inputs = pending[slot] = _KeyInputs(tenant, scope, name)
+            inputs.groups.add_keyed(group, micro)
+            inputs.count += 1
+            self._count += 1
         return self._count >= self._max_inputs
 
     def __len__(self) -> int:

@@ -33,7 +33,7 @@ def _batcher(sent: list[list[tuple[bytes, Any]]], **kwargs: Any) -> TrendBatcher
 
 
 def _add(batcher: TrendBatcher, name: str, second: int = 1_700_000_000) -> bool:
-    return batcher.add("acme", Scope.SEGMENT, name, (second, 0), Category.NONE, Reason.DELIVERED, True, True)
+    return batcher.add("acme", [(Scope.SEGMENT, name)], (second, 0), Category.NONE, Reason.DELIVERED, True, True)
 
 
 def test_a_round_of_slices_sends_every_key_once_with_all_its_inputs() -> None:

@@ -79,11 +79,14 @@ class TrendGroups:
     def add_split(
         self, second: int, micro: int, category: Category, reason: Reason, attempt: bool, delivered: bool
     ) -> None:
-        """`add` with the time already split (`split_time`), for an input counted in several keys."""
-        key = (second, category, reason, attempt, delivered)
+        """`add` with the time already split (`split_time`)."""
+        self.add_keyed((second, category, reason, attempt, delivered), micro)
+
+    def add_keyed(self, key: GroupKey, micro: int) -> None:
+        """`add` with the group key already built: an input counted in several keys builds it once."""
         group = self._groups.get(key)
         if group is None:
-            group = self._groups[key] = InputGroup(second, category, reason, attempt, delivered)
+            group = self._groups[key] = InputGroup(*key)
         group.offsets.append(micro)
 
     def __len__(self) -> int:
