@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import rocksdict
 from faust.stores.memory import Store as MemoryStore
 from faust.types import TP
 
@@ -36,35 +37,52 @@ def read_raw(table: Any, key: bytes) -> bytes | None:
     return raw
 
 
-def _write_raw(table: Any, partition: int, key: bytes, value: bytes) -> None:
-    store = table.data
-    if isinstance(store, MemoryStore):
-        store.data[key] = value
-        # as Faust's recovery does: lets the store drop the keys of partitions that moved away
-        store._key_partition[key] = partition
-    else:
-        store._set(key, value)  # RocksDB: the current event (as_partition) picks the partition
-
-
 class TableWrites:
-    """The writes one batch makes to one partition of Faust tables (call inside `as_partition`)."""
+    """The writes one batch makes to one partition of Faust tables (call inside `as_partition`).
+
+    A memory store is written at once. A RocksDB store gets the batch's values in one write
+    batch per table when the batch is submitted, as Faust's own recovery writes changelog
+    records: one write-ahead-log append for the batch instead of one per key (in-process,
+    0.7 against 3.0 us per key). Until then, the stage reads the batch's new values from its
+    own state, not from the store.
+    """
 
     def __init__(self, partition: int) -> None:
         self._partition = partition
         # table -> (its changelog topic, the batch's last record for it): the records of one
         # changelog partition are acknowledged in the order sent, so the last has the highest offset
         self._last: dict[Any, tuple[str, Sent]] = {}
+        self._pending: dict[Any, Any] = {}  # RocksDB store -> its write batch for this partition
 
     def put(self, outbox: Outbox, table: Any, key: bytes, value: bytes) -> None:
-        _write_raw(table, self._partition, key, value)
+        store = table.data
+        if isinstance(store, MemoryStore):
+            store.data[key] = value
+            # as Faust's recovery does: lets the store drop the keys of partitions that moved away
+            store._key_partition[key] = self._partition
+        elif getattr(store, "use_rocksdict", False):
+            batch = self._pending.get(store)
+            if batch is None:
+                batch = self._pending[store] = rocksdict.WriteBatch(raw_mode=True)
+            batch.put(key, value)
+            store._key_index[key] = self._partition  # as Faust's `_set`: finds the key outside an event
+        else:
+            store._set(key, value)  # python-rocksdb: the current event (as_partition) picks the partition
         last = self._last.get(table)
         topic = last[0] if last is not None else table.changelog_topic.get_topic_name()
         self._last[table] = (topic, outbox.send(topic, key, value, self._partition))
 
+    def apply(self) -> None:
+        """Write the RocksDB write batches into their stores (`submit` does it first)."""
+        pending, self._pending = self._pending, {}
+        for store, batch in pending.items():
+            store._db_for_partition(self._partition).write(batch)
+
     async def submit(self, outbox: Outbox) -> asyncio.Future[None]:
-        """Submit `outbox` (holding these writes) now; the returned task records the
-        acknowledged offsets once Kafka has them. Submitting in the lane keeps a key's changelog
-        records in the order its batches ran (see Outbox.submit)."""
+        """Write the stores, then submit `outbox` (holding these writes) now; the returned task
+        records the acknowledged offsets once Kafka has them. Submitting in the lane keeps a
+        key's changelog records in the order its batches ran (see Outbox.submit)."""
+        self.apply()
         acknowledged = await outbox.submit()
 
         async def recorded() -> None:
