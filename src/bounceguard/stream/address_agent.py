@@ -145,14 +145,14 @@ class AddressStage:
                     event = given if given is not None else BounceEvent.model_validate_json(message.value)
                     record: AddressRecord | None = states.get(key)
                     if record is None:
-                        raw = read_raw(addresses, key)
+                        raw = read_raw(addresses, key, partition)
                         record = record_from_json(raw) if raw else None
                     # the key of a converted event is address_key's: its domain is the key's
                     domain_key = _domain_key(key) if given is not None else _event_domain_key(event)
                     if domain_key in domains_read:
                         domain_last = domains_read[domain_key]
                     else:
-                        domain_raw = read_raw(domains, domain_key)
+                        domain_raw = read_raw(domains, domain_key, partition)
                         domain_last = datetime.fromisoformat(domain_raw.decode()) if domain_raw else None
                         domains_read[domain_key] = domain_last
                     result: StepResult = step(record, event, policy, domain_last_delivery=domain_last)
