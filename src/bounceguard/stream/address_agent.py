@@ -39,7 +39,7 @@ from bounceguard.stream.partitioning import partition_of
 from bounceguard.stream.stages import ADDRESS_LANE, batch_delivery, outbox_factory, run_stage
 from bounceguard.stream.table_writes import TableWrites, read_raw
 from bounceguard.stream.topics import TREND_INPUT
-from bounceguard.stream.trend_batcher import FLUSH_INTERVAL, FLUSH_SLICES, TrendBatcher
+from bounceguard.stream.trend_batcher import FLUSH_INTERVAL, TREND_SLICES, TrendBatcher
 from bounceguard.stream.verify_mount import DOMAIN_REASONS, RecentDomainFailures
 
 log = logging.getLogger(__name__)
@@ -230,7 +230,7 @@ def install(pipeline: Pipeline, domain_failures: RecentDomainFailures) -> Addres
         with contextlib.suppress(Exception):
             await trends.flush()
 
-    app.timer(interval=FLUSH_INTERVAL / FLUSH_SLICES, name="bounceguard.flush_trend_inputs")(trends.flush_next)
+    app.timer(interval=FLUSH_INTERVAL / TREND_SLICES, name="bounceguard.flush_trend_inputs")(trends.flush_next)
     app.on_partitions_revoked.connect(flush_trends)
     app.on_before_shutdown.connect(flush_trends)
     run_stage(pipeline, "events", "bounceguard.addresses", stage.handle_events, lane=ADDRESS_LANE)

@@ -49,12 +49,10 @@ log = logging.getLogger(__name__)
 _YIELD_EVERY = 8
 # Keys between yields while publishing snapshots (~0.5 ms per key: a few windows each).
 _YIELD_EVERY_KEYS = 8
-# Changed keys are published in this many slices, one slice per tenth of the emit interval:
-# 250 keys at once took 60-140 ms of the loop every 5 s, and hard bounces arriving during that
-# burst waited for it (docs/performance.md). Each key is still published at most once per
-# interval, and within an interval of its change.
-PUBLISH_SLICES = TREND_SLICES
-publish_slice = trend_slice  # the slice a trend key is published in
+# Changed keys are published in `TREND_SLICES` slices (the trend batcher's), one slice per tick
+# of the emit interval: 250 keys at once took 60-140 ms of the loop every 5 s, and hard bounces
+# arriving during that burst waited for it (docs/performance.md). Each key is still published at
+# most once per interval, and within an interval of its change.
 
 
 class DecodedStates:
@@ -120,7 +118,7 @@ def install(pipeline: Pipeline) -> None:
     settings = pipeline.settings
     config = settings.trends
     states = pipeline.table("trend-state", help="TrendState JSON per scope/tenant/key")
-    dirty: list[set[bytes]] = [set() for _ in range(PUBLISH_SLICES)]  # changed keys, by publish slice
+    dirty: list[set[bytes]] = [set() for _ in range(TREND_SLICES)]  # changed keys, by publish slice
     decoded = DecodedStates(states)
 
     new_outbox = outbox_factory(pipeline)
@@ -162,7 +160,7 @@ def install(pipeline: Pipeline) -> None:
             writes = TableWrites(tp.partition)
             for key, state in touched.items():
                 writes.put(outbox, states, key, decoded.remember(key, state))
-                dirty[publish_slice(key)].add(key)
+                dirty[trend_slice(key)].add(key)
         return await writes.submit(outbox)  # the offsets wait for the acknowledgement; the lane goes on
 
     run_stage(pipeline, TREND_INPUT, "bounceguard.trends", aggregate_trends)
@@ -172,7 +170,7 @@ def install(pipeline: Pipeline) -> None:
 
     async def publish_trends() -> None:
         """Publish a snapshot of each key of this tick's slice changed since its last turn (read-only)."""
-        due = dirty[next(turn) % PUBLISH_SLICES]
+        due = dirty[next(turn) % TREND_SLICES]
         keys = list(due)
         due.clear()
         outbox = new_outbox()
@@ -188,5 +186,5 @@ def install(pipeline: Pipeline) -> None:
                 metrics.observe_trend(trend)
         await outbox.flush()
 
-    tick = settings.trend_emit_interval / PUBLISH_SLICES
+    tick = settings.trend_emit_interval / TREND_SLICES
     app.timer(interval=tick, name="bounceguard.publish_trends")(publish_trends)

@@ -6,7 +6,7 @@ grouped by what they count (core.trends.groups) and leave as one message per key
 for one mailbox are one group of a thousand microsecond offsets, not a thousand JSON objects.
 A crash can lose the inputs of the last interval: trend counts, never a suppression decision.
 
-The keys leave in `FLUSH_SLICES` slices, one slice per tenth of the interval (`flush_next`):
+The keys leave in `TREND_SLICES` slices, one slice per tenth of the interval (`flush_next`):
 sent all at once, the messages of every key reached the trend stage together each second, and
 the few hundred milliseconds of trend arithmetic they cost came as one burst that hard bounces
 arriving meanwhile had to wait through. Each key still leaves once per interval.
@@ -32,7 +32,6 @@ FLUSH_INTERVAL = 1.0
 # Slices of the trend keys: the inputs leave here, and the trend stage publishes snapshots, one
 # slice per tick (stream.trend_agent), so neither comes as one burst of every key.
 TREND_SLICES = 10
-FLUSH_SLICES = TREND_SLICES
 
 
 def trend_slice(key: bytes) -> int:
@@ -110,8 +109,8 @@ class TrendBatcher:
         await self._send(None)
 
     async def flush_next(self) -> None:
-        """Send the next slice in turn: called every `FLUSH_INTERVAL / FLUSH_SLICES` seconds."""
-        await self._send(next(self._turn) % FLUSH_SLICES)
+        """Send the next slice in turn: called every `FLUSH_INTERVAL / TREND_SLICES` seconds."""
+        await self._send(next(self._turn) % TREND_SLICES)
 
     async def _send(self, index: int | None) -> None:
         """Send the keys of slice `index` (None: every key)."""

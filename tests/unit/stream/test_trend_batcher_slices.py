@@ -10,7 +10,7 @@ import orjson
 
 from bounceguard.core.categories import Category, Reason
 from bounceguard.core.models import Scope
-from bounceguard.stream.trend_batcher import FLUSH_SLICES, TrendBatcher, flush_slice
+from bounceguard.stream.trend_batcher import TREND_SLICES, TrendBatcher, flush_slice
 
 
 class _Sink:
@@ -45,7 +45,7 @@ def test_a_round_of_slices_sends_every_key_once_with_all_its_inputs() -> None:
             for _ in range(3):
                 _add(batcher, name)
         assert len(batcher) == 600
-        for _ in range(FLUSH_SLICES):
+        for _ in range(TREND_SLICES):
             await batcher.flush_next()
         assert len(batcher) == 0
         keys = Counter(key for flush in sent for key, _ in flush)
@@ -57,9 +57,9 @@ def test_a_round_of_slices_sends_every_key_once_with_all_its_inputs() -> None:
         # each flush carried one slice: the keys of one slice, and no slice twice
         slices = [{flush_slice("acme", Scope.SEGMENT, v["key"]) for _, v in flush} for flush in sent]
         assert all(len(s) == 1 for s in slices) and len(slices) == len({next(iter(s)) for s in slices})
-        assert len(sent) == FLUSH_SLICES  # 200 keys reach every slice
+        assert len(sent) == TREND_SLICES  # 200 keys reach every slice
         await batcher.flush_next()
-        assert len(sent) == FLUSH_SLICES  # nothing waiting: nothing sent
+        assert len(sent) == TREND_SLICES  # nothing waiting: nothing sent
 
     asyncio.run(run())
 
@@ -72,7 +72,7 @@ def test_inputs_added_after_their_slice_left_wait_for_the_next_round() -> None:
         for _ in range(index + 1):
             await batcher.flush_next()  # the key's slice has just gone
         _add(batcher, "late")
-        for _ in range(FLUSH_SLICES - 1):
+        for _ in range(TREND_SLICES - 1):
             await batcher.flush_next()
         assert sent == [] and len(batcher) == 1
         await batcher.flush_next()

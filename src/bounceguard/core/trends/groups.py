@@ -74,12 +74,6 @@ class TrendGroups:
 
     def add(self, at: datetime, category: Category, reason: Reason, attempt: bool, delivered: bool) -> None:
         second, micro = split_time(at)
-        self.add_split(second, micro, category, reason, attempt, delivered)
-
-    def add_split(
-        self, second: int, micro: int, category: Category, reason: Reason, attempt: bool, delivered: bool
-    ) -> None:
-        """`add` with the time already split (`split_time`)."""
         self.add_keyed((second, category, reason, attempt, delivered), micro)
 
     def add_keyed(self, key: GroupKey, micro: int) -> None:
