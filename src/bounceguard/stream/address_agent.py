@@ -37,7 +37,7 @@ from bounceguard.stream.intake_agents import dead_letter_to
 from bounceguard.stream.outbox import Outbox
 from bounceguard.stream.partitioning import partition_of
 from bounceguard.stream.stages import ADDRESS_LANE, batch_delivery, outbox_factory, run_stage
-from bounceguard.stream.table_writes import TableWrites, read_raw
+from bounceguard.stream.table_writes import TableWrites, partition_reader
 from bounceguard.stream.topics import TREND_INPUT
 from bounceguard.stream.trend_batcher import FLUSH_INTERVAL, TREND_SLICES, TrendBatcher
 from bounceguard.stream.verify_mount import DOMAIN_REASONS, RecentDomainFailures
@@ -134,6 +134,7 @@ class AddressStage:
         tally = metrics.EventTally()
         counted: list[tuple[BounceEvent, bool, list[tuple[Scope, str]]]] = []  # (event, attempt?, trend scopes)
         early = False  # a suppression is queued that has not been handed to the producer yet
+        read_address, read_domain = partition_reader(addresses, partition), partition_reader(domains, partition)
         with as_partition(TP(self.events_topic, partition)):  # tables are co-partitioned with events
             for n, (message, key, given) in enumerate(inputs, 1):
                 if n % _YIELD_EVERY == 0:
@@ -145,14 +146,14 @@ class AddressStage:
                     event = given if given is not None else BounceEvent.model_validate_json(message.value)
                     record: AddressRecord | None = states.get(key)
                     if record is None:
-                        raw = read_raw(addresses, key, partition)
+                        raw = read_address(key)
                         record = record_from_json(raw) if raw else None
                     # the key of a converted event is address_key's: its domain is the key's
                     domain_key = _domain_key(key) if given is not None else _event_domain_key(event)
                     if domain_key in domains_read:
                         domain_last = domains_read[domain_key]
                     else:
-                        domain_raw = read_raw(domains, domain_key, partition)
+                        domain_raw = read_domain(domain_key)
                         domain_last = datetime.fromisoformat(domain_raw.decode()) if domain_raw else None
                         domains_read[domain_key] = domain_last
                     result: StepResult = step(record, event, policy, domain_last_delivery=domain_last)

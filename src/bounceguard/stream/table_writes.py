@@ -13,6 +13,7 @@ acknowledgements, as Faust does.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any
 
 import rocksdict
@@ -39,6 +40,18 @@ def read_raw(table: Any, key: bytes, partition: int | None = None) -> bytes | No
         return found
     raw: bytes | None = store._get(key)
     return raw
+
+
+def partition_reader(table: Any, partition: int) -> Callable[[bytes], bytes | None]:
+    """`read_raw` for many keys of one partition: the store and its database are looked up once."""
+    store = table.data
+    if isinstance(store, MemoryStore):
+        get: Callable[[bytes], bytes | None] = store.data.get
+        return get
+    if getattr(store, "use_rocksdict", False):
+        db_get: Callable[[bytes], bytes | None] = store._db_for_partition(partition).get
+        return db_get
+    return lambda key: read_raw(table, key, partition)
 
 
 class TableWrites:
