@@ -1,4 +1,4 @@
-"""Kafka's default partition: our murmur2 equals aiokafka's (the reference) on random keys."""
+"""Kafka's default partition: the native murmur2 equals aiokafka's (the reference) on random keys."""
 
 from __future__ import annotations
 
