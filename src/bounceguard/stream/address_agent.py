@@ -231,7 +231,7 @@ def install(pipeline: Pipeline, domain_failures: RecentDomainFailures) -> Addres
         with contextlib.suppress(Exception):
             await trends.flush()
 
-    app.timer(interval=FLUSH_INTERVAL / TREND_SLICES, name="bounceguard.flush_trend_inputs")(trends.flush_next)
+    app.timer(interval=FLUSH_INTERVAL / TREND_SLICES, name="bounceguard.flush_trend_inputs")(trends.tick)
     app.on_partitions_revoked.connect(flush_trends)
     app.on_before_shutdown.connect(flush_trends)
     run_stage(pipeline, "events", "bounceguard.addresses", stage.handle_events, lane=ADDRESS_LANE)

@@ -70,7 +70,10 @@ def create_app(settings: Settings) -> Pipeline:
         value_serializer="raw",
         consumer_auto_offset_reset="earliest",
         table_cleanup_interval=60.0,
-        broker_commit_interval=1.0,
+        # Offsets acknowledged by every stage are committed four times a second: a commit is one
+        # request (and a flush of what the producer holds), and the consumer lag that operators
+        # watch, and what a restart re-reads, trail the work by a quarter second instead of one.
+        broker_commit_interval=0.25,
         producer_acks=-1,
         producer_linger_ms=2,
         # With batch delivery a rebalance or stop waits for the batches already started (and then

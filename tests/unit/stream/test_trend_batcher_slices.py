@@ -91,3 +91,28 @@ def test_full_batcher_asks_for_a_flush_of_every_slice() -> None:
         assert len(sent) == 1 and len(sent[0]) == 50 and len(batcher) == 0
 
     asyncio.run(run())
+
+
+def test_ticks_send_slices_while_inputs_arrive_and_everything_once_they_stop() -> None:
+    async def run() -> None:
+        sent: list[list[tuple[bytes, Any]]] = []
+        batcher = _batcher(sent)
+        names = [f"seg-{i}" for i in range(200)]
+        for name in names:
+            _add(batcher, name)
+        await batcher.tick()  # inputs came since the last tick: one slice
+        assert len(sent) == 1
+        assert {flush_slice("acme", Scope.SEGMENT, v["key"]) for _, v in sent[0]} == {0}
+        _add(batcher, "seg-0")
+        await batcher.tick()  # still arriving: the next slice only
+        assert len(sent) == 2
+        assert {flush_slice("acme", Scope.SEGMENT, v["key"]) for _, v in sent[1]} == {1}
+        waiting = len(batcher)
+        assert waiting > 0
+        await batcher.tick()  # nothing new since the last tick: all that waits, at once
+        assert len(sent) == 3 and len(batcher) == 0
+        assert sum(len(group[5]) for _, v in sent[2] for group in v["groups"]) == waiting
+        await batcher.tick()
+        assert len(sent) == 3  # nothing waiting, nothing sent
+
+    asyncio.run(run())
