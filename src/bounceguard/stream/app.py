@@ -13,7 +13,6 @@ from typing import Any
 import faust
 
 from bounceguard.settings import Settings
-from bounceguard.stream import rocksdb_store
 from bounceguard.stream.outbox import Producer
 from bounceguard.stream.topics import TREND_INPUT
 
@@ -80,7 +79,6 @@ def create_app(settings: Settings) -> Pipeline:
         # commits them); the stock agents keep Faust's per-message path without that wait.
         stream_wait_empty=settings.fast_consumer,
         broker_session_timeout=settings.broker_session_timeout,
-        Table=rocksdb_store.Table,  # rocksdb:// tables with a hashed memtable (point reads and writes)
         **extra,
     )
     from bounceguard.stream import flow_control
