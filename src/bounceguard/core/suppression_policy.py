@@ -81,6 +81,8 @@ __all__ = [
 ]
 
 _SUPPRESS_NOW = frozenset({Category.HARD, Category.COMPLAINT, Category.UNSUBSCRIBE, Category.TRAP})
+# Outcomes `decide` settles without looking at the category.
+_DECIDED_BEFORE_CATEGORY = frozenset({Outcome.SUPPRESSED, Outcome.DELIVERED, Outcome.SENT})
 
 
 class PolicyError(ValueError):
@@ -278,6 +280,24 @@ def replay(events: Iterable[BounceEvent], config: PolicyConfig) -> ReplayResult:
 # rule needs days of precision, and the stream would otherwise write its domain table on every
 # delivery. The stream and this oracle share the rule so they agree exactly.
 DOMAIN_DELIVERY_GRANULARITY = timedelta(hours=1)
+
+
+def suppresses_alone(event: BounceEvent) -> bool:
+    """Whether `decide` on `event` reads nothing but its own address's history, and may suppress.
+
+    A suppress-now category (hard, complaint, unsubscribe, trap), except a HOSTUNKNOWN hard
+    bounce, whose decision also reads the latest delivery to its domain, and except outcomes
+    decided before the category (echoes, sends, deliveries: a delivery also advances its
+    domain's). Such an event can be decided before the other addresses' events of its batch
+    without changing any decision.
+    """
+    return (
+        event.category in _SUPPRESS_NOW
+        and event.reason is not Reason.HOSTUNKNOWN
+        and event.reason is not Reason.VACATION  # recorded as a delivery, whatever its category
+        and event.manual_action is None
+        and event.outcome not in _DECIDED_BEFORE_CATEGORY
+    )
 
 
 def domain_delivery_advances(known: datetime | None, at: datetime) -> bool:

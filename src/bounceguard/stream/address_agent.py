@@ -40,6 +40,7 @@ from bounceguard.stream.stages import ADDRESS_LANE, batch_delivery, outbox_facto
 from bounceguard.stream.table_writes import TableWrites, partition_reader
 from bounceguard.stream.topics import TREND_INPUT
 from bounceguard.stream.trend_batcher import FLUSH_INTERVAL, TREND_SLICES, TrendBatcher
+from bounceguard.stream.urgent_first import urgent_first
 from bounceguard.stream.verify_mount import DOMAIN_REASONS, RecentDomainFailures
 
 log = logging.getLogger(__name__)
@@ -120,7 +121,8 @@ class AddressStage:
     async def decide(
         self, partition: int, inputs: Sequence[tuple[Any, bytes, BounceEvent | None]], outbox: Outbox
     ) -> Awaitable[None]:
-        """Run the policy over `inputs` (source record, key, event or None to parse the record's value).
+        """Run the policy over `inputs` (source record, key, event or None to parse the record's value),
+        those that suppress on their own first (`urgent_first`).
 
         Everything already in `outbox` is acknowledged together with the decisions. Returns the
         tail: done once the new state is in the changelog.
@@ -136,8 +138,10 @@ class AddressStage:
         early = False  # a suppression is queued that has not been handed to the producer yet
         read_address, read_domain = partition_reader(addresses, partition), partition_reader(domains, partition)
         with as_partition(TP(self.events_topic, partition)):  # tables are co-partitioned with events
-            for n, (message, key, given) in enumerate(inputs, 1):
-                if n % _YIELD_EVERY == 0:
+            ordered, leading = urgent_first(inputs)
+            after_leading = leading + 1 if leading else 0
+            for n, (message, key, given) in enumerate(ordered, 1):
+                if n % _YIELD_EVERY == 0 or n == after_leading:
                     if early:  # it leaves now, not after the rest of a batch of thousands
                         await outbox.submit_early()
                         early = False
