@@ -77,6 +77,7 @@ __all__ = [
     "decide",
     "manual_change",
     "replay",
+    "suppresses_alone",
     "transition_id",
 ]
 

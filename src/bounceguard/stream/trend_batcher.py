@@ -114,7 +114,7 @@ class TrendBatcher:
         await self._send(None)
 
     async def flush_next(self) -> None:
-        """Send the next slice in turn: called every `FLUSH_INTERVAL / TREND_SLICES` seconds."""
+        """Send the next slice in turn (`tick` calls it while inputs keep arriving)."""
         await self._send(next(self._turn) % TREND_SLICES)
 
     async def tick(self) -> None:
