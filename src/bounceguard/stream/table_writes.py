@@ -23,27 +23,25 @@ from faust.types import TP
 from bounceguard.stream.outbox import Outbox, Sent
 
 
-def read_raw(table: Any, key: bytes, partition: int | None = None) -> bytes | None:
+def read_raw(table: Any, key: bytes) -> bytes | None:
     """A table value by raw key, straight from its store.
 
     Keys and values are raw bytes, so Faust's per-call key/value codecs, sensors and
-    `Mapping.get` round trip (5 % of the worker's samples) add nothing. RocksDB reads the given
-    partition's database, else the partition of the current event (`as_partition`) or, outside
-    one, finds the key's partition.
+    `Mapping.get` round trip (5 % of the worker's samples) add nothing. RocksDB reads the
+    partition of the current event (`as_partition`) or, outside one, finds the key's partition;
+    `partition_reader` reads many keys of a known partition.
     """
     store = table.data
     if isinstance(store, MemoryStore):
         value: bytes | None = store.data.get(key)
         return value
-    if partition is not None and getattr(store, "use_rocksdict", False):
-        found: bytes | None = store._db_for_partition(partition).get(key)
-        return found
     raw: bytes | None = store._get(key)
     return raw
 
 
 def partition_reader(table: Any, partition: int) -> Callable[[bytes], bytes | None]:
-    """`read_raw` for many keys of one partition: the store and its database are looked up once."""
+    """`read_raw` for many keys of one partition: the store and its database are looked up once
+    (other stores read through `read_raw`, inside `as_partition` of that partition)."""
     store = table.data
     if isinstance(store, MemoryStore):
         get: Callable[[bytes], bytes | None] = store.data.get
@@ -51,7 +49,7 @@ def partition_reader(table: Any, partition: int) -> Callable[[bytes], bytes | No
     if getattr(store, "use_rocksdict", False):
         db_get: Callable[[bytes], bytes | None] = store._db_for_partition(partition).get
         return db_get
-    return lambda key: read_raw(table, key, partition)
+    return lambda key: read_raw(table, key)
 
 
 class TableWrites:

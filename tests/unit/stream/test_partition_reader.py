@@ -28,7 +28,7 @@ def test_partition_reader_reads_what_the_store_holds(tmp_path: Path, store: str)
         batch.put(b"k", b"v")
         table.data._db_for_partition(1).write(batch)
     read = partition_reader(table, 1)
-    assert read(b"k") == b"v" == read_raw(table, b"k", 1)
+    assert read(b"k") == b"v" == read_raw(table, b"k")
     assert read(b"missing") is None
 
 
