@@ -29,6 +29,10 @@ One run, one real broker (KAFKA_BOOTSTRAP_SERVERS / --bootstrap, else a local on
    every --probe-interval seconds for a fresh address, from 1 s after the load started; the
    time from publishing it to its suppression appearing on the suppressions topic gives p50/p99;
    the same probes against the baseline loop (left running) at the same loads give the floor.
+   Each latency splits at the suppression record's timestamp (the worker's producer stamps it):
+   `made` (publish -> suppression produced: broker, fetch, decision) and `read` (-> read back
+   here). Beside it: the cores the measured process, the broker, this harness and the whole
+   machine used while probing, and this harness's own event-loop stalls over 10 ms.
 
 Everything shares this machine's cores (broker, worker, load generator): compare the ratio
 b/a, not absolute figures.
@@ -241,6 +245,11 @@ def fixed_probe_rates(args: argparse.Namespace) -> list[float]:
 def print_latency(label: str, rate: float, lat: dict[str, Any]) -> None:
     p50, p90, p99 = (lat.get(f"p{q}_ms", float("nan")) for q in (50, 90, 99))
     print(f"{label} at {rate:.0f} events/s: p50 {p50:.1f} / p90 {p90:.1f} / p99 {p99:.1f} ms", flush=True)
+    if "slowest" in lat:
+        print(f"{label}   made p50 {lat['made_p50_ms']:.1f} ms, read p50 {lat['read_p50_ms']:.1f} ms;"
+              f" slowest (s, ms, made ms) {lat['slowest'][:4]}; harness stalls {lat['loop_stalls_over_10ms'][:4]};"
+              f" cores {lat.get('cores')}",
+              flush=True)  # fmt: skip
 
 
 async def create_topics(bootstrap: str, names: list[str]) -> None:
@@ -481,13 +490,34 @@ async def follow_worker(worker: Worker, n: int, broker_pid: int | None, timeout:
 PROBE_WARMUP_S = 1.0
 
 
+def machine_busy_seconds() -> float:
+    """CPU seconds all cores spent busy since boot (/proc/stat), whoever ran."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle + iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_snapshot(pids: dict[str, int]) -> dict[str, float]:
+    snap = {name: cpu_seconds(pid) for name, pid in pids.items()}
+    snap["bench"] = time.process_time()
+    snap["machine"] = machine_busy_seconds()
+    return snap
+
+
 async def latency_probe(
-    bootstrap: str, prefix: str, rate: float, seconds: float, interval: float, keys: str = "address"
+    bootstrap: str,
+    prefix: str,
+    rate: float,
+    seconds: float,
+    interval: float,
+    keys: str = "address",
+    pids: dict[str, int] | None = None,
 ) -> dict[str, Any]:
     """Hard bounces for fresh addresses under background deliveries at `rate`/s: publish -> suppression.
 
     Against whatever reads `<prefix>send-results` and writes `<prefix>suppressions`: a worker,
-    or the baseline loop (`measure_baseline_latency`).
+    or the baseline loop (`measure_baseline_latency`). `pids` (name -> pid) are the processes
+    whose CPU use while probing is reported, in cores, beside this process's own and the machine's.
     """
     # A short fetch wait: with aiokafka's default (500 ms) the reader itself added up to half a
     # second whenever a suppression landed on a partition it had just drained.
@@ -501,9 +531,14 @@ async def latency_probe(
     await probe.start()
     topic = f"{prefix}send-results"
     rng = random.Random(7)
-    sent: dict[str, float] = {}
+    sent: dict[str, tuple[float, float]] = {}  # address -> (perf_counter, wall clock) at send
     latencies: list[float] = []
-    timeline: list[tuple[float, float]] = []  # (seconds into probing when sent, latency)
+    # (seconds into probing when sent, latency, ms until the suppression's record was created,
+    # ms from then until it was read here)
+    timeline: list[tuple[float, float, float, float]] = []
+    lags: list[tuple[float, float]] = []  # this process's own event-loop stalls: (when, ms late)
+    cpu_from: list[Any] = []
+    cpu_to: list[Any] = []
     stop = asyncio.Event()
     t_start = time.perf_counter() + PROBE_WARMUP_S
     run_tag = uuid.uuid4().hex[:6]
@@ -529,14 +564,16 @@ async def latency_probe(
         # first send would otherwise wait for that metadata inside the measured time).
         await probe.partitions_for(topic)
         await asyncio.sleep(PROBE_WARMUP_S)
+        cpu_from[:] = [time.perf_counter(), cpu_snapshot(pids or {})]
         j, end = 0, time.monotonic() + seconds
         while time.monotonic() < end:
             rcpt = f"probe{run_tag}.{j}@gmail.com"
             value = send_result(j, rcpt, "hard", datetime.now(UTC), rng, tag=f"probe{run_tag}", failure=HARD[0])
-            sent[rcpt] = time.perf_counter()
+            sent[rcpt] = (time.perf_counter(), time.time())
             await probe.send(topic, key=record_key(rcpt, keys), value=value)
             j += 1
             await asyncio.sleep(interval)
+        cpu_to[:] = [time.perf_counter(), cpu_snapshot(pids or {})]
         await asyncio.sleep(3.0)  # let the last probes land
         stop.set()
 
@@ -548,9 +585,20 @@ async def latency_probe(
                 for rec in records:
                     address_ = orjson.loads(rec.value or b"{}").get("address", "")
                     if address_ in sent:
-                        at = sent.pop(address_)
+                        at, wall = sent.pop(address_)
                         latencies.append(now - at)
-                        timeline.append((at - t_start, now - at))
+                        made_ms = rec.timestamp - wall * 1000  # the worker's producer stamps it
+                        timeline.append((at - t_start, now - at, made_ms, (now - at) * 1000 - made_ms))
+
+    async def loop_lag() -> None:
+        # A stall of this loop delays both the probes it sends and the suppressions it reads:
+        # shown apart, so a slow probe can be told from a slow harness.
+        while not stop.is_set():
+            before = time.perf_counter()
+            await asyncio.sleep(0.005)
+            late = (time.perf_counter() - before - 0.005) * 1000
+            if late > 10:
+                lags.append((round(before - t_start, 2), round(late, 1)))
 
     pauses: list[float] = []  # this process's own garbage collections while probing (ms)
     gc_started = [0.0]
@@ -563,7 +611,7 @@ async def latency_probe(
 
     gc.callbacks.append(gc_timer)
     try:
-        await asyncio.gather(background(), probes(), collect())
+        await asyncio.gather(background(), probes(), collect(), loop_lag())
     finally:
         gc.callbacks.remove(gc_timer)
         await load.stop()
@@ -576,11 +624,22 @@ async def latency_probe(
     def pct(q: float) -> float:
         return latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000
 
+    span = cpu_to[0] - cpu_from[0]
+    cores = {name: round((cpu_to[1][name] - before) / span, 2) for name, before in cpu_from[1].items()}
+
     return {"probes": len(latencies), "missing": len(sent), "p50_ms": pct(0.5), "p90_ms": pct(0.9), "p99_ms": pct(0.99),
             "max_ms": latencies[-1] * 1000, "load_per_s": rate,
+            "probing_from": datetime.fromtimestamp(time.time() - (time.perf_counter() - t_start), UTC).isoformat(),
             # the slowest probes and when they were sent: a tail that recurs at a timer's period
             # (trend snapshots, commits) shows here
-            "slowest": [(round(t, 2), round(lat * 1000, 1)) for t, lat in sorted(timeline, key=lambda x: -x[1])[:6]],
+            # (when sent, ms, of which until the worker's producer created the suppression)
+            "slowest": [(round(t, 2), round(lat * 1000, 1), round(made, 1))
+                        for t, lat, made, _ in sorted(timeline, key=lambda x: -x[1])[:6]],
+            "made_p50_ms": statistics.median(x[2] for x in timeline),
+            "read_p50_ms": statistics.median(x[3] for x in timeline),
+            "loop_stalls_over_10ms": sorted(lags, key=lambda x: -x[1])[:6],
+            # cores used while probing: the worker/baseline, broker, this harness, the whole machine
+            "cores": cores,
             "probe_process_gc": {"collections": len(pauses), "max_ms": round(max(pauses, default=0.0), 1)},
             }  # fmt: skip
 
@@ -594,13 +653,17 @@ def measure_worker(bootstrap: str, store: str, records: list[tuple[bytes, bytes]
     try:
         worker.start()
         out = asyncio.run(follow_worker(worker, len(records), broker_pid, timeout=args.timeout))
+        assert worker.proc is not None
+        pids = {"worker": worker.proc.pid, **({"broker": broker_pid} if broker_pid else {})}
         if args.probe_seconds > 0:
             load = max(out["events_per_s_total"] * 0.5, 1.0)
             out["latency"] = asyncio.run(
-                latency_probe(bootstrap, prefix, load, args.probe_seconds, args.probe_interval, keys)
+                latency_probe(bootstrap, prefix, load, args.probe_seconds, args.probe_interval, keys, pids)
             )
         for rate in fixed_probe_rates(args):
-            lat = asyncio.run(latency_probe(bootstrap, prefix, rate, args.probe_seconds, args.probe_interval, keys))
+            lat = asyncio.run(
+                latency_probe(bootstrap, prefix, rate, args.probe_seconds, args.probe_interval, keys, pids)
+            )
             out.setdefault("latency_at", {})[str(rate)] = lat
             print_latency("    latency", rate, lat)
         return out
@@ -634,7 +697,9 @@ async def wait_echo(bootstrap: str, prefix: str, timeout: float = 60.0) -> None:
         await supp.stop()
 
 
-def measure_baseline_latency(bootstrap: str, rates: list[float], args: argparse.Namespace) -> dict[str, Any]:
+def measure_baseline_latency(
+    bootstrap: str, rates: list[float], args: argparse.Namespace, broker_pid: int | None
+) -> dict[str, Any]:
     """The same latency probes against the baseline loop, left running: the floor of this broker,
     this machine and this harness at each load (a pass-through with no table, trends or changelog)."""
     prefix = f"bench-{uuid.uuid4().hex[:8]}."
@@ -646,6 +711,7 @@ def measure_baseline_latency(bootstrap: str, rates: list[float], args: argparse.
     log = tempfile.TemporaryFile()  # noqa: SIM115 - closed below, after the child
     child = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=log)
     out: dict[str, Any] = {}
+    pids = {"baseline": child.pid, **({"broker": broker_pid} if broker_pid else {})}
     try:
         try:
             asyncio.run(wait_echo(bootstrap, prefix))
@@ -654,7 +720,7 @@ def measure_baseline_latency(bootstrap: str, rates: list[float], args: argparse.
             raise RuntimeError(f"{exc}:\n{log.read()[-3000:].decode(errors='replace')}") from exc
         for rate in rates:
             out[str(rate)] = asyncio.run(
-                latency_probe(bootstrap, prefix, rate, args.probe_seconds, args.probe_interval, "address")
+                latency_probe(bootstrap, prefix, rate, args.probe_seconds, args.probe_interval, "address", pids)
             )
     finally:
         child.terminate()
@@ -798,7 +864,7 @@ def main() -> int:
             rates = fixed_probe_rates(args)
             rates += [round(r["latency"]["load_per_s"]) for r in results["worker"].values() if "latency" in r]
             rates = sorted(set(rates))
-            results["baseline"]["latency_at"] = measure_baseline_latency(bootstrap, rates, args)
+            results["baseline"]["latency_at"] = measure_baseline_latency(bootstrap, rates, args, broker_pid)
             for rate_name, lat in results["baseline"]["latency_at"].items():
                 print_latency("(a) baseline latency", float(rate_name), lat)
         print()
