@@ -497,6 +497,11 @@ def machine_busy_seconds() -> float:
     return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
 
 
+def probed_pids(name: str, pid: int, broker_pid: int | None) -> dict[str, int]:
+    """The processes whose cores a latency phase reports: the measured one, and the broker if known."""
+    return {name: pid, **({"broker": broker_pid} if broker_pid else {})}
+
+
 def cpu_snapshot(pids: dict[str, int]) -> dict[str, float]:
     snap = {name: cpu_seconds(pid) for name, pid in pids.items()}
     snap["bench"] = time.process_time()
@@ -537,6 +542,7 @@ async def latency_probe(
     # ms from then until it was read here)
     timeline: list[tuple[float, float, float, float]] = []
     lags: list[tuple[float, float]] = []  # this process's own event-loop stalls: (when, ms late)
+    watched = pids or {}
     cpu_from: list[Any] = []
     cpu_to: list[Any] = []
     stop = asyncio.Event()
@@ -564,7 +570,7 @@ async def latency_probe(
         # first send would otherwise wait for that metadata inside the measured time).
         await probe.partitions_for(topic)
         await asyncio.sleep(PROBE_WARMUP_S)
-        cpu_from[:] = [time.perf_counter(), cpu_snapshot(pids or {})]
+        cpu_from[:] = [time.perf_counter(), cpu_snapshot(watched)]
         j, end = 0, time.monotonic() + seconds
         while time.monotonic() < end:
             rcpt = f"probe{run_tag}.{j}@gmail.com"
@@ -573,7 +579,7 @@ async def latency_probe(
             await probe.send(topic, key=record_key(rcpt, keys), value=value)
             j += 1
             await asyncio.sleep(interval)
-        cpu_to[:] = [time.perf_counter(), cpu_snapshot(pids or {})]
+        cpu_to[:] = [time.perf_counter(), cpu_snapshot(watched)]
         await asyncio.sleep(3.0)  # let the last probes land
         stop.set()
 
@@ -654,7 +660,7 @@ def measure_worker(bootstrap: str, store: str, records: list[tuple[bytes, bytes]
         worker.start()
         out = asyncio.run(follow_worker(worker, len(records), broker_pid, timeout=args.timeout))
         assert worker.proc is not None
-        pids = {"worker": worker.proc.pid, **({"broker": broker_pid} if broker_pid else {})}
+        pids = probed_pids("worker", worker.proc.pid, broker_pid)
         if args.probe_seconds > 0:
             load = max(out["events_per_s_total"] * 0.5, 1.0)
             out["latency"] = asyncio.run(
@@ -711,7 +717,7 @@ def measure_baseline_latency(
     log = tempfile.TemporaryFile()  # noqa: SIM115 - closed below, after the child
     child = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=log)
     out: dict[str, Any] = {}
-    pids = {"baseline": child.pid, **({"broker": broker_pid} if broker_pid else {})}
+    pids = probed_pids("baseline", child.pid, broker_pid)
     try:
         try:
             asyncio.run(wait_echo(bootstrap, prefix))

@@ -173,7 +173,7 @@ def _java_cmd(cfg: BrokerConfig, main_class: str, *args: str) -> list[str]:
         f"-Xmx{cfg.heap}",
         "-Xms256m",
         "-XX:+UseG1GC",
-        # Full tiered compilation: stopping at C1 started no faster here (3-3.7 s either way) and
+        # Full tiered compilation: stopping at C1 started no faster here (3.0-4.0 s either way) and
         # the broker then spent 0.33-0.41 cores serving a worker at 500-6,000 events/s, against
         # 0.22-0.25 with C2 (docs/performance.md), on cores it shares with the worker.
         f"-Dlog4j2.configurationFile=file:{log4j}",
