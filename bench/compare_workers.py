@@ -37,6 +37,16 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import pipeline as pb  # the bench next to this file
 
+# Set by `pipeline.Worker` for every worker (its topics, group, port, store): a variant's value
+# for one of these would be overridden, so it is refused.
+BENCH_SET = frozenset(
+    f"BOUNCEGUARD_{name}"
+    for name in (
+        "KAFKA_BOOTSTRAP_SERVERS", "TOPIC_PREFIX", "APP_ID", "DATA_DIR", "WEB_PORT", "STORE", "PARTITIONS",
+        "TREND_EMIT_INTERVAL",
+    )
+)  # fmt: skip
+
 
 def parse_variant(text: str) -> tuple[str, dict[str, str]]:
     """`name:VAR=value,VAR2=value` (or `name:` for the environment as it is)."""
@@ -48,6 +58,8 @@ def parse_variant(text: str) -> tuple[str, dict[str, str]]:
         var, eq, value = item.partition("=")
         if not eq or not var:
             raise argparse.ArgumentTypeError(f"expected VAR=value in {text!r}, got {item!r}")
+        if var in BENCH_SET:
+            raise argparse.ArgumentTypeError(f"{var} is set by the bench for every worker (--store for the store)")
         env[var] = value
     return name, env
 
@@ -121,6 +133,11 @@ def main() -> int:
                     pids = pb.probed_pids("worker", worker.proc.pid, broker_pid)
                     lat = asyncio.run(pb.latency_probe(bootstrap, prefix, rate, args.seconds, 0.1, "address", pids))
                     phases.append({"variant": name, "rate": rate, "rep": rep, **lat})
+                    if not lat.get("probes"):
+                        alive = worker.proc.poll() is None
+                        print(f"{name:>12} {rate:7.0f}/s rep {rep}: no suppression came back (worker "
+                              f"{'running' if alive else 'exited'}):\n{worker.log_tail(10)}", flush=True)  # fmt: skip
+                        continue
                     print(f"{name:>12} {rate:7.0f}/s rep {rep}: p50 {lat['p50_ms']:6.1f} p99 {lat['p99_ms']:6.1f} ms, "
                           f"cores {lat['cores']}", flush=True)  # fmt: skip
         print(summary(phases, list(workers), rates))

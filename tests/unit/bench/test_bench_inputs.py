@@ -72,6 +72,6 @@ def test_a_worker_variant_is_a_name_and_environment(pipeline: ModuleType) -> Non
         {"PYTHONPATH": "/tmp/b/src", "BOUNCEGUARD_X": "1"},
     )
     assert compare.parse_variant("after:") == ("after", {})
-    for bad in ("after", ":X=1", "a:X"):
+    for bad in ("after", ":X=1", "a:X", "b:BOUNCEGUARD_STORE=memory://"):
         with pytest.raises(argparse.ArgumentTypeError):
             compare.parse_variant(bad)
