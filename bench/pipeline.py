@@ -207,8 +207,8 @@ class BackgroundLoad:
 
     MARK = re.compile(rb"@@(ID|RCPT|TS)@@")
     TEMPLATES_PER_DOMAIN = 512
-    # keys -> per address index: (key, partition, recipient's local part and "@")
-    _keys: dict[str, list[tuple[bytes, int, bytes]]] = {}
+    # keys -> per address index: (key, partition, recipient's local part and "@", domain index)
+    _keys: dict[str, list[tuple[bytes, int, bytes, int]]] = {}
 
     def __init__(self, keys: str, partitions: int, *, tag: str, seed: int) -> None:
         from bounceguard.stream.partitioning import partition_of
@@ -216,15 +216,16 @@ class BackgroundLoad:
         self._rng = random.Random(seed)
         self._tag = tag.encode()
         self._n = 0
+        domains = tuple(RECEIVERS)
         known = self._keys.get(keys)
         if known is None or len(known) != ADDRESSES:
             known = self._keys[keys] = []
             for i in range(ADDRESSES):
                 rcpt = address(i)
                 key = record_key(rcpt, keys)
-                known.append((key, partition_of(key, partitions), rcpt.rsplit("@", 1)[0].encode() + b"@"))
+                local, _, domain = rcpt.rpartition("@")
+                known.append((key, partition_of(key, partitions), local.encode() + b"@", domains.index(domain)))
         self._addresses = known
-        domains = tuple(RECEIVERS)
         # per domain index: templates split at the marks (literal, mark, literal, ..., literal)
         self._templates: list[list[list[bytes]]] = []
         for domain in domains:
@@ -239,9 +240,9 @@ class BackgroundLoad:
     def value(self, index: int, at: bytes) -> tuple[bytes, int, bytes]:
         """(key, partition, value) of the next event, for address `index`, at time `at` (ISO bytes)."""
         self._n += 1
-        key, partition, rcpt = self._addresses[index]
+        key, partition, rcpt, domain = self._addresses[index]
         fill = {b"ID": b"%s-%d" % (self._tag, self._n), b"RCPT": rcpt, b"TS": at}
-        parts = self._templates[index % len(RECEIVERS)][self._rng.randrange(self.TEMPLATES_PER_DOMAIN)]
+        parts = self._templates[domain][self._rng.randrange(self.TEMPLATES_PER_DOMAIN)]
         out = parts[:]
         out[1::2] = [fill[mark] for mark in parts[1::2]]
         return key, partition, b"".join(out)
@@ -258,7 +259,8 @@ class BackgroundLoad:
             if batch.append(key=key, value=value, timestamp=None) is None:
                 await producer.send_batch(batch, topic, partition=partition)
                 batch = batches[partition] = producer.create_batch()
-                batch.append(key=key, value=value, timestamp=None)
+                if batch.append(key=key, value=value, timestamp=None) is None:
+                    raise ValueError(f"a background event of {len(value)} bytes does not fit a record batch")
         for partition, batch in batches.items():
             await producer.send_batch(batch, topic, partition=partition)
 
@@ -594,6 +596,9 @@ async def latency_probe(
     or the baseline loop (`measure_baseline_latency`). `pids` (name -> pid) are the processes
     whose CPU use while probing is reported, in cores, beside this process's own and the machine's.
     """
+    run_tag = uuid.uuid4().hex[:6]
+    # first, before any client runs: its key table takes a second or two, once per process
+    background_load = BackgroundLoad(keys, PARTITIONS, tag=f"bg{run_tag}", seed=7)
     # A short fetch wait: with aiokafka's default (500 ms) the reader itself added up to half a
     # second whenever a suppression landed on a partition it had just drained.
     supp = AIOKafkaConsumer(f"{prefix}suppressions", bootstrap_servers=bootstrap, group_id=None,
@@ -617,9 +622,6 @@ async def latency_probe(
     cpu_to: list[Any] = []
     stop = asyncio.Event()
     t_start = time.perf_counter() + PROBE_WARMUP_S
-    run_tag = uuid.uuid4().hex[:6]
-
-    background_load = BackgroundLoad(keys, PARTITIONS, tag=f"bg{run_tag}", seed=7)
 
     async def background() -> None:
         i, start = 0, time.monotonic()
